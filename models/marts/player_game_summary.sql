@@ -1,0 +1,88 @@
+with
+
+player_games as (
+    select * from {{ ref('stg_nba_stats__player_game_logs') }}
+),
+
+box_scores as (
+    select * from {{ ref('int_team_game_box_scores_unified') }}
+),
+
+joined as (
+    select
+        player_games.*,
+        opponent.team_id as opponent_team_id,
+        team.team_minutes,
+        team.fg_attempts as team_fg_attempts,
+        team.ft_attempts as team_ft_attempts,
+        team.turnovers as team_turnovers,
+        team.points as team_points,
+        opponent.points as opponent_points,
+        team.team_stats_source
+    from player_games
+    left join box_scores as team
+        on player_games.game_id = team.game_id
+        and player_games.team_id = team.team_id
+    left join box_scores as opponent
+        on player_games.game_id = opponent.game_id
+        and player_games.team_id <> opponent.team_id
+),
+
+with_usage as (
+    select
+        *,
+        -- Usage rate, OT-adjusted: the original used a fixed 48 (240 / 5) even in overtime.
+        100 * (fg_attempts + 0.44 * ft_attempts + turnovers) * (team_minutes / 5)
+            / nullif(minutes * (team_fg_attempts + 0.44 * team_ft_attempts + team_turnovers), 0)
+            as usage_rate_unbounded
+    from joined
+)
+
+select
+    game_id,
+    player_id,
+    team_id,
+    opponent_team_id,
+    player_name,
+    team_abbr,
+    opponent_team_abbr,
+    season,
+    season_type,
+    team_stats_source,
+    season_start_year,
+    minutes,
+    points,
+    fg_makes,
+    fg_attempts,
+    three_pt_makes,
+    three_pt_attempts,
+    ft_makes,
+    ft_attempts,
+    offensive_rebounds,
+    defensive_rebounds,
+    rebounds,
+    assists,
+    steals,
+    blocks,
+    turnovers,
+    personal_fouls,
+    plus_minus,
+    (fg_makes + 0.5 * three_pt_makes) / nullif(fg_attempts, 0) as efg_pct,
+    -- Defined whenever the player took a shot of any kind; the original required FGA > 0
+    -- and so dropped free-throw-only games.
+    points / nullif(2 * (fg_attempts + 0.44 * ft_attempts), 0) as ts_pct,
+    case when usage_rate_unbounded <= 100 then usage_rate_unbounded end as usage_rate,
+    is_home,
+    case
+        when team_points > opponent_points then true
+        when team_points < opponent_points then false
+    end as is_win,
+    -- leaguegamelog reports no starting lineup: unknown is NULL, not a guess from minutes.
+    cast(null as {{ dbt.type_boolean() }}) as is_starter,
+    -- leaguegamelog lists only players who appeared in the game, so no row here is a DNP;
+    -- DNPs arrive with a gamebook or box-score source.
+    false as is_dnp,
+    team_stats_source <> 'nba_stats_team_log' as is_team_stats_derived,
+    game_date,
+    source_fetched_at
+from with_usage

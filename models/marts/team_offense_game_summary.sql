@@ -1,0 +1,59 @@
+with
+
+box_scores as (
+    select * from {{ ref('int_team_game_box_scores_unified') }}
+),
+
+paired as (
+    select
+        team.*,
+        opponent.team_id as opponent_team_id,
+        opponent.points as opponent_points,
+        opponent.possessions as opponent_possessions,
+        opponent.team_stats_source as opponent_team_stats_source
+    from box_scores as team
+    inner join box_scores as opponent
+        on team.game_id = opponent.game_id
+        and team.team_id <> opponent.team_id
+)
+
+select
+    game_id,
+    team_id,
+    opponent_team_id,
+    team_abbr,
+    opponent_team_abbr,
+    season,
+    season_type,
+    team_stats_source,
+    season_start_year,
+    points,
+    fg_makes,
+    fg_attempts,
+    three_pt_makes,
+    three_pt_attempts,
+    ft_makes,
+    ft_attempts,
+    offensive_rebounds,
+    defensive_rebounds,
+    rebounds,
+    assists,
+    steals,
+    blocks,
+    turnovers,
+    personal_fouls,
+    possessions,
+    -- Pace per 48 minutes from both teams' possessions, scaled by the game's real length
+    -- (team minutes / 5), so overtime games are not inflated.
+    48 * ((possessions + opponent_possessions) / 2) / (team_minutes / 5) as pace,
+    100 * points / nullif(possessions, 0) as offensive_rating,
+    points / nullif(2 * (fg_attempts + 0.44 * ft_attempts), 0) as ts_pct,
+    (fg_makes + 0.5 * three_pt_makes) / nullif(fg_attempts, 0) as efg_pct,
+    points - opponent_points as margin,
+    overtime_periods,
+    team_minutes,
+    is_home,
+    points > opponent_points as is_win,
+    team_stats_source <> 'nba_stats_team_log' as is_team_stats_derived,
+    game_date
+from paired
