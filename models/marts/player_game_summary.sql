@@ -67,11 +67,11 @@ select
     turnovers,
     personal_fouls,
     plus_minus,
-    (fg_makes + 0.5 * three_pt_makes) / nullif(fg_attempts, 0) as efg_pct,
+    round((fg_makes + 0.5 * three_pt_makes) / nullif(fg_attempts, 0), 4) as efg_pct,
     -- Defined whenever the player took a shot of any kind; the original required FGA > 0
     -- and so dropped free-throw-only games.
-    points / nullif(2 * (fg_attempts + 0.44 * ft_attempts), 0) as ts_pct,
-    case when usage_rate_unbounded <= 100 then usage_rate_unbounded end as usage_rate,
+    round(points / nullif(2 * (fg_attempts + 0.44 * ft_attempts), 0), 4) as ts_pct,
+    case when usage_rate_unbounded <= 100 then round(usage_rate_unbounded, 2) end as usage_rate,
     is_home,
     case
         when team_points > opponent_points then true

@@ -70,13 +70,13 @@ select
     blocks,
     defensive_rebounds,
     fouls_committed,
-    opponent_possessions,
-    100 * points_allowed / nullif(opponent_possessions, 0) as defensive_rating,
+    round(opponent_possessions, 2) as opponent_possessions,
+    round(100 * points_allowed / nullif(opponent_possessions, 0), 2) as defensive_rating,
     -- The original reported raw opponent possessions as "pace"; this is the real per-48
     -- figure, identical to the offense side's pace for the same game.
-    48 * ((possessions + opponent_possessions) / 2) / (team_minutes / 5) as pace,
-    points_allowed / nullif(2 * (opp_fg_attempts + 0.44 * opp_ft_attempts), 0) as opponent_ts_pct,
-    (opp_fg_makes + 0.5 * opp_three_pt_makes) / nullif(opp_fg_attempts, 0) as opponent_efg_pct,
+    round(48 * ((possessions + opponent_possessions) / 2) / (team_minutes / 5), 2) as pace,
+    round(points_allowed / nullif(2 * (opp_fg_attempts + 0.44 * opp_ft_attempts), 0), 4) as opponent_ts_pct,
+    round((opp_fg_makes + 0.5 * opp_three_pt_makes) / nullif(opp_fg_attempts, 0), 4) as opponent_efg_pct,
     points - points_allowed as margin,
     overtime_periods,
     is_home,

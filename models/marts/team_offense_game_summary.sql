@@ -42,13 +42,13 @@ select
     blocks,
     turnovers,
     personal_fouls,
-    possessions,
+    round(possessions, 2) as possessions,
     -- Pace per 48 minutes from both teams' possessions, scaled by the game's real length
     -- (team minutes / 5), so overtime games are not inflated.
-    48 * ((possessions + opponent_possessions) / 2) / (team_minutes / 5) as pace,
-    100 * points / nullif(possessions, 0) as offensive_rating,
-    points / nullif(2 * (fg_attempts + 0.44 * ft_attempts), 0) as ts_pct,
-    (fg_makes + 0.5 * three_pt_makes) / nullif(fg_attempts, 0) as efg_pct,
+    round(48 * ((possessions + opponent_possessions) / 2) / (team_minutes / 5), 2) as pace,
+    round(100 * points / nullif(possessions, 0), 2) as offensive_rating,
+    round(points / nullif(2 * (fg_attempts + 0.44 * ft_attempts), 0), 4) as ts_pct,
+    round((fg_makes + 0.5 * three_pt_makes) / nullif(fg_attempts, 0), 4) as efg_pct,
     points - opponent_points as margin,
     overtime_periods,
     team_minutes,

@@ -1,0 +1,74 @@
+"""`python -m pipeline run`: the main job, end to end, on the embedded DuckDB target."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ingest.__main__ import main as ingest_main
+from ingest.load import duckdb_path
+from pipeline.dbt import run_dbt
+from pipeline.summary import print_summary
+
+log = logging.getLogger("pipeline")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser(
+        "run", help="land the data, load the raw layer, dbt build, and print a summary"
+    )
+    run.add_argument(
+        "--from-shared",
+        action="store_true",
+        help="land all ten seasons from ../shared/data instead of the bundled demo seasons",
+    )
+    run.add_argument(
+        "--shared-dir", default="../shared/data", help="where the shared data folder is"
+    )
+    build = commands.add_parser("build", help="dbt build (extra arguments go to dbt)")
+    build.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _timed(timings: dict[str, float], step: str, action: Callable[[], bool]) -> bool:
+    started = time.perf_counter()
+    ok = action()
+    timings[step] = time.perf_counter() - started
+    if not ok:
+        log.error("step failed: %s", step)
+    return ok
+
+
+def run(from_shared: bool, shared_dir: str) -> int:
+    timings: dict[str, float] = {}
+    land_args = ["shared", "--shared-dir", shared_dir] if from_shared else ["bundled"]
+    steps: list[tuple[str, Callable[[], bool]]] = [
+        ("ingest (land payloads)", lambda: ingest_main(land_args) == 0),
+        ("load (raw layer)", lambda: ingest_main(["load"]) == 0),
+        ("dbt build", lambda: run_dbt(["build"])),
+    ]
+    for step, action in steps:
+        if not _timed(timings, step, action):
+            return 1
+    print_summary(Path(duckdb_path()), timings)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    if args.command == "run":
+        return run(args.from_shared, args.shared_dir)
+    if args.command == "build":
+        return 0 if run_dbt(["build", *args.dbt_args]) else 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""What a person needs after the main job: where the warehouse is, what is in it, what to ask."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+MARTS = ("player_game_summary", "team_offense_game_summary", "team_defense_game_summary")
+
+EXAMPLE_QUERIES = """\
+-- Top scorers of the last bundled season, with true shooting and usage:
+select player_name, count(*) as games, round(avg(points), 1) as ppg,
+       round(avg(ts_pct), 3) as ts, round(avg(usage_rate), 1) as usg
+from marts.player_game_summary
+where season = '2024-25'
+group by player_name having count(*) >= 40
+order by ppg desc limit 10;
+
+-- Fastest and slowest teams, with the source of their team totals:
+select season, team_abbr, round(avg(pace), 1) as pace,
+       round(avg(offensive_rating), 1) as ortg, any_value(team_stats_source) as source
+from marts.team_offense_game_summary
+group by season, team_abbr order by season, pace desc;
+
+-- Best defences by rating:
+select season, defending_team_abbr, round(avg(defensive_rating), 1) as drtg
+from marts.team_defense_game_summary
+group by season, defending_team_abbr order by season, drtg limit 10;
+"""
+
+
+def mart_counts(database: Path) -> list[tuple[str, str, int]]:
+    """(mart, season, rows) for every mart that exists."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        counts: list[tuple[str, str, int]] = []
+        for mart in MARTS:
+            rows = con.execute(
+                f"select season, count(*) from marts.{mart} group by season order by season"
+            ).fetchall()
+            counts.extend((mart, season, n) for season, n in rows)
+        return counts
+
+
+def print_summary(database: Path, timings: dict[str, float]) -> None:
+    print()
+    print(f"Warehouse (DuckDB): {database.resolve()}")
+    print("Rows per mart and season:")
+    for mart, season, n in mart_counts(database):
+        print(f"  {mart:<28} {season}  {n:>7,}")
+    print("Step timings:")
+    for step, seconds in timings.items():
+        print(f"  {step:<28} {seconds:6.1f} s")
+    print()
+    print(f"Open it:  .venv/bin/python -m duckdb {database}   (or any DuckDB client)")
+    print("Example queries:")
+    print(EXAMPLE_QUERIES)
