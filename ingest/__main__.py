@@ -1,0 +1,119 @@
+"""python -m ingest {bundled,shared,fetch,load,build-bundle}; run from the repo root."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from ingest import bundled
+from ingest.http import HttpClient, HttpConfig, HttpFetchError
+from ingest.landing import LandingZone, default_root
+from ingest.load import QuarantineError, load
+from ingest.sources import nba_stats
+
+log = logging.getLogger("ingest")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    parser.add_argument(
+        "--landing-root",
+        default=None,
+        help=f"landing zone root (default: $NBA_LANDING_ROOT or {default_root()!r})",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("bundled", help="land the payloads shipped in data/bundled")
+    p.add_argument("--seasons", nargs="+", metavar="SEASON", help="e.g. 2023-24 2024-25")
+    p.add_argument("--bundle-dir", default=bundled.DEFAULT_BUNDLE_DIR)
+
+    p = sub.add_parser("shared", help="land all ten seasons straight from ../shared/data")
+    p.add_argument("--shared-dir", default=bundled.DEFAULT_SHARED_DIR)
+    p.add_argument("--seasons", nargs="+", metavar="SEASON")
+
+    p = sub.add_parser("fetch", help="fetch leaguegamelog live from stats.nba.com and land it")
+    p.add_argument("--season", required=True, help="e.g. 2024-25")
+    p.add_argument("--date-from", type=date.fromisoformat, help="YYYY-MM-DD")
+    p.add_argument("--date-to", type=date.fromisoformat, help="YYYY-MM-DD")
+    p.add_argument("--entity", choices=nba_stats.ENTITIES, help="default: both")
+    p.add_argument("--base-url", default=None, help="default: $NBA_STATS_BASE_URL or stats.nba.com")
+
+    p = sub.add_parser("load", help="load landed payloads into the DuckDB raw layer")
+    p.add_argument("--duckdb-path", default=None, help="default: $NBA_DUCKDB_PATH")
+    p.add_argument("--schema", default=None, help="default: $NBA_RAW_SCHEMA or raw")
+    p.add_argument("--strict", action="store_true", help="exit non-zero if anything is quarantined")
+
+    p = sub.add_parser("build-bundle", help="regenerate data/bundled from ../shared/data")
+    p.add_argument("--shared-dir", default=bundled.DEFAULT_SHARED_DIR)
+    p.add_argument("--bundle-dir", default=bundled.DEFAULT_BUNDLE_DIR)
+    return parser
+
+
+def _report(summary: bundled.LandSummary, zone: LandingZone) -> None:
+    log.info(
+        "landing %s: %d payloads written, %d already there",
+        zone.root,
+        summary.written,
+        summary.unchanged,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except FileNotFoundError as err:
+        # Usually run from the wrong folder: relative defaults resolve against the repo root.
+        log.error("%s (working directory: %s)", err, Path.cwd())
+        return 1
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    zone = LandingZone(args.landing_root)
+
+    if args.command == "bundled":
+        _report(
+            bundled.land_bundled(seasons=args.seasons, bundle_dir=args.bundle_dir, zone=zone), zone
+        )
+    elif args.command == "shared":
+        summary = bundled.land_from_shared(
+            shared_dir=args.shared_dir, seasons=args.seasons, zone=zone
+        )
+        if summary is not None:
+            _report(summary, zone)
+    elif args.command == "fetch":
+        entities = [args.entity] if args.entity else list(nba_stats.ENTITIES)
+        try:
+            with HttpClient(HttpConfig.from_env()) as client:
+                nba_stats.fetch_range(
+                    client, zone, args.season, args.date_from, args.date_to, entities, args.base_url
+                )
+        except HttpFetchError as err:
+            log.error("%s", err)
+            return 1
+    elif args.command == "load":
+        try:
+            result = load(
+                db_path=args.duckdb_path, schema=args.schema, strict=args.strict, zone=zone
+            )
+        except QuarantineError as err:
+            log.error("%s", err)
+            return 1
+        print(result.summary())
+    elif args.command == "build-bundle":
+        for path in bundled.build_bundle(args.shared_dir, args.bundle_dir):
+            print(f"{path} {path.stat().st_size} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

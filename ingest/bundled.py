@@ -1,0 +1,273 @@
+"""Offline demo data: real leaguegamelog payloads shipped in data/bundled, and the same
+reconstruction run straight from ../shared/data for the full ten-season backfill."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.landing import LandingZone
+from ingest.reconstruct import Payload, daily_payloads, recorded_payload
+from ingest.sources import nba_stats
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BUNDLE_DIR = "data/bundled"
+DEFAULT_SHARED_DIR = "../shared/data"
+# How the builder names upstream files in the committed bundle, whatever folder it ran from,
+# so rebuilding on another machine yields identical bytes.
+SHARED_LABEL = "../shared/data"
+
+PLAYER_CSV = (
+    "open/AntBap23__Nba-Data-and-Analytics-Engineering-Project/data/raw/player_logs_{season}.csv"
+)
+TEAM_CSV = "open/ryanvmenezes__lawlers-law/data/logs/log-{end_year}.csv"
+PBPSTATS_TEAM_JSON = (
+    "open/dblackrun__pbpstats/tests/data/schedule/"
+    "stats_leaguegamelog_nba_2018_19_Regular_Season.json"
+)
+
+SHARED_SEASONS: tuple[str, ...] = tuple(f"{y}-{(y + 1) % 100:02d}" for y in range(2015, 2025))
+BUNDLED_PLAYER_SEASONS: tuple[str, ...] = ("2018-19", "2023-24", "2024-25")
+# Official team logs: the recorded whole-season response where one exists, else the per-date
+# reconstruction from the lawlers-law export.
+RECORDED_TEAM_SEASONS = {"2018-19": PBPSTATS_TEAM_JSON}
+CSV_TEAM_SEASONS: tuple[str, ...] = ("2015-16", "2016-17", "2017-18")
+
+
+@dataclass
+class LandSummary:
+    written: int = 0
+    unchanged: int = 0
+    files: list[str] = field(default_factory=list)
+
+    def add(self, other: LandSummary) -> None:
+        self.written += other.written
+        self.unchanged += other.unchanged
+        self.files.extend(other.files)
+
+
+def _end_year(season: str) -> int:
+    return nba_stats.season_start_year(season) + 1
+
+
+def _player_csv(season: str) -> str:
+    return PLAYER_CSV.format(season=season)
+
+
+def _team_csv(season: str) -> str:
+    return TEAM_CSV.format(end_year=_end_year(season))
+
+
+def player_payloads(shared_dir: Path, season: str, label: str) -> Iterator[Payload]:
+    rel = _player_csv(season)
+    return daily_payloads(
+        shared_dir / rel, season, nba_stats.PLAYER_GAME_LOGS, f"file:{label}/{rel}"
+    )
+
+
+def team_payloads(shared_dir: Path, season: str, label: str) -> Iterator[Payload]:
+    if season in RECORDED_TEAM_SEASONS:
+        rel = RECORDED_TEAM_SEASONS[season]
+        yield recorded_payload(shared_dir / rel, f"file:{label}/{rel}")
+    elif season in CSV_TEAM_SEASONS:
+        rel = _team_csv(season)
+        yield from daily_payloads(
+            shared_dir / rel, season, nba_stats.TEAM_GAME_LOGS, f"file:{label}/{rel}"
+        )
+
+
+def _require_shared(shared_dir: Path) -> None:
+    if not (shared_dir / "open").is_dir():
+        raise FileNotFoundError(
+            f"shared data folder {shared_dir} not found (expected {shared_dir}/open/...); "
+            "it sits beside the repo as ../shared/data in the project workspace"
+        )
+
+
+# --- the committed bundle ---------------------------------------------------------------
+
+
+def bundle_path(bundle_dir: Path, entity: str, season: str) -> Path:
+    return bundle_dir / nba_stats.SOURCE / entity / f"{season}.jsonl.gz"
+
+
+def _bundle_line(payload: Payload) -> str:
+    line = {
+        "request_key": payload.request_key,
+        "origin": payload.origin,
+        "params": payload.params,
+        "payload_text": payload.text,
+    }
+    return json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write_bundle_file(path: Path, payloads: Iterable[Payload]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    count = 0
+    # mtime=0 and no embedded file name: rebuilding from the same inputs gives the same bytes.
+    with (
+        open(tmp, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz,
+    ):
+        for payload in payloads:
+            gz.write(_bundle_line(payload).encode("utf-8"))
+            count += 1
+    os.replace(tmp, path)
+    return count
+
+
+def build_bundle(
+    shared_dir: str | os.PathLike[str] = DEFAULT_SHARED_DIR,
+    bundle_dir: str | os.PathLike[str] = DEFAULT_BUNDLE_DIR,
+    player_seasons: Iterable[str] = BUNDLED_PLAYER_SEASONS,
+) -> list[Path]:
+    shared, out = Path(shared_dir), Path(bundle_dir)
+    _require_shared(shared)
+    written: list[Path] = []
+    jobs = [(nba_stats.PLAYER_GAME_LOGS, s, player_payloads) for s in player_seasons]
+    jobs += [(nba_stats.TEAM_GAME_LOGS, s, team_payloads) for s in RECORDED_TEAM_SEASONS]
+    for entity, season, make in jobs:
+        target = bundle_path(out, entity, season)
+        count = write_bundle_file(target, make(shared, season, SHARED_LABEL))
+        log.info("wrote %s: %d payloads, %d bytes", target, count, target.stat().st_size)
+        written.append(target)
+    return written
+
+
+@dataclass(frozen=True)
+class BundleEntry:
+    entity: str
+    season: str
+    bundle_file: Path
+    request_key: str
+    origin: str
+    params: dict[str, str]
+    payload_text: str
+
+
+def bundle_files(
+    bundle_dir: str | os.PathLike[str] = DEFAULT_BUNDLE_DIR, seasons: Iterable[str] | None = None
+) -> list[tuple[str, str, Path]]:
+    wanted = set(seasons) if seasons is not None else None
+    found: list[tuple[str, str, Path]] = []
+    for entity in nba_stats.ENTITIES:
+        folder = Path(bundle_dir) / nba_stats.SOURCE / entity
+        for path in sorted(folder.glob("*.jsonl.gz")):
+            season = path.name.removesuffix(".jsonl.gz")
+            if wanted is None or season in wanted:
+                found.append((entity, season, path))
+    return found
+
+
+def read_bundle_file(path: Path, entity: str, season: str) -> Iterator[BundleEntry]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            yield BundleEntry(
+                entity=entity,
+                season=season,
+                bundle_file=path,
+                request_key=record["request_key"],
+                origin=record["origin"],
+                params=record["params"],
+                payload_text=record["payload_text"],
+            )
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def land_bundled(
+    root: str | os.PathLike[str] | None = None,
+    seasons: Iterable[str] | None = None,
+    bundle_dir: str | os.PathLike[str] = DEFAULT_BUNDLE_DIR,
+    zone: LandingZone | None = None,
+) -> LandSummary:
+    zone = zone or LandingZone(root)
+    files = bundle_files(bundle_dir, seasons)
+    if not files:
+        raise FileNotFoundError(f"no bundled payloads under {bundle_dir} for seasons {seasons}")
+    total = LandSummary()
+    for entity, season, path in files:
+        part = LandSummary()
+        shown = _display_path(path)
+        for entry in read_bundle_file(path, entity, season):
+            landed = zone.land(
+                nba_stats.SOURCE,
+                entity,
+                entry.request_key,
+                entry.payload_text.encode("utf-8"),
+                origin=f"bundled:{shown}#{entry.request_key}",
+                params=entry.params,
+            )
+            part.written += landed.written
+            part.unchanged += not landed.written
+            part.files.append(landed.path)
+        log.info(
+            "read %s: landed %d new payloads, %d already landed",
+            shown,
+            part.written,
+            part.unchanged,
+        )
+        total.add(part)
+    return total
+
+
+# --- the full-scale backfill straight from ../shared/data -------------------------------------
+
+
+def land_from_shared(
+    root: str | os.PathLike[str] | None = None,
+    shared_dir: str | os.PathLike[str] = DEFAULT_SHARED_DIR,
+    seasons: Iterable[str] | None = None,
+    zone: LandingZone | None = None,
+) -> LandSummary | None:
+    """Returns None, after saying why, when the shared folder is not there."""
+    shared = Path(shared_dir)
+    try:
+        _require_shared(shared)
+    except FileNotFoundError as err:
+        log.warning("skipping the shared backfill: %s", err)
+        return None
+    zone = zone or LandingZone(root)
+    label = _display_path(shared)
+    total = LandSummary()
+    for season in seasons or SHARED_SEASONS:
+        for entity, payloads in (
+            (nba_stats.PLAYER_GAME_LOGS, player_payloads(shared, season, label)),
+            (nba_stats.TEAM_GAME_LOGS, team_payloads(shared, season, label)),
+        ):
+            part = LandSummary()
+            for payload in payloads:
+                landed = zone.land(
+                    nba_stats.SOURCE,
+                    entity,
+                    payload.request_key,
+                    payload.data,
+                    origin=payload.origin,
+                    params=payload.params,
+                )
+                part.written += landed.written
+                part.unchanged += not landed.written
+                part.files.append(landed.path)
+            if part.files:
+                log.info(
+                    "%s %s: landed %d new payloads, %d already landed",
+                    entity,
+                    season,
+                    part.written,
+                    part.unchanged,
+                )
+            total.add(part)
+    return total

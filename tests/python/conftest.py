@@ -1,0 +1,120 @@
+"""Shared fixtures: repo paths, the shared-data location, and a loopback replay server."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures" / "nba_stats"
+TEAM_2018_19 = FIXTURES / "stats_leaguegamelog_nba_2018_19_Regular_Season.json"
+PLAYER_2024_10_22 = FIXTURES / "leaguegamelog_P_2024-25_2024-10-22_2024-10-22.json"
+SHARED = Path(os.environ.get("NBA_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def shared_or_skip() -> Path:
+    if not (SHARED / "open").is_dir():
+        pytest.skip(f"shared data folder {SHARED} is absent (only the project workspace has it)")
+    return SHARED
+
+
+@pytest.fixture(autouse=True)
+def _no_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Landing roots in tests are throwaway; fsync per file only slows the suite down."""
+    monkeypatch.setenv("NBA_LANDING_FSYNC", "0")
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b"{}"
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+@dataclass
+class Seen:
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    at: float
+
+
+class Replay:
+    """Serves queued replies in order (then the last one forever) and records every request."""
+
+    def __init__(self) -> None:
+        self.replies: list[Reply] = []
+        self.default = Reply()
+        self.seen: list[Seen] = []
+        self.url = ""
+        self._lock = threading.Lock()
+
+    def queue(self, *replies: Reply) -> None:
+        self.replies.extend(replies)
+
+    def next_reply(self) -> Reply:
+        with self._lock:
+            if self.replies:
+                reply = self.replies.pop(0)
+                self.default = reply if not self.replies else self.default
+                return reply
+            return self.default
+
+
+def _handler(replay: Replay) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            replay.seen.append(
+                Seen(
+                    path=parts.path,
+                    query=parse_qs(parts.query, keep_blank_values=True),
+                    headers={k.lower(): v for k, v in self.headers.items()},
+                    at=time.monotonic(),
+                )
+            )
+            reply = replay.next_reply()
+            if reply.delay:
+                time.sleep(reply.delay)
+            try:
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply.body)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(reply.body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (timeout tests); nothing to answer
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def replay() -> Iterator[Replay]:
+    state = Replay()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    server.daemon_threads = True
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
