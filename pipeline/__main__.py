@@ -12,7 +12,7 @@ from pathlib import Path
 from ingest.__main__ import main as ingest_main
 from ingest.load import duckdb_path
 from pipeline.dbt import run_dbt
-from pipeline.summary import print_summary
+from pipeline.summary import print_summary, run_query
 
 log = logging.getLogger("pipeline")
 
@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     build = commands.add_parser("build", help="dbt build (extra arguments go to dbt)")
     build.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    query = commands.add_parser("query", help="run one SQL query against the DuckDB warehouse")
+    query.add_argument("sql", help='e.g. "select * from marts.player_game_summary limit 5"')
+    query.add_argument("--max-rows", type=int, default=40)
     return parser
 
 
@@ -61,10 +64,15 @@ def run(from_shared: bool, shared_dir: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     args = _parser().parse_args(argv)
     if args.command == "run":
         return run(args.from_shared, args.shared_dir)
+    if args.command == "query":
+        run_query(Path(duckdb_path()), args.sql, args.max_rows)
+        return 0
     if args.command == "build":
         return 0 if run_dbt(["build", *args.dbt_args]) else 1
     return 2

@@ -32,7 +32,9 @@ group by season, defending_team_abbr order by season, drtg limit 10;
 
 def mart_counts(database: Path) -> list[tuple[str, str, int]]:
     """(mart, season, rows) for every mart that exists."""
-    with duckdb.connect(str(database), read_only=True) as con:
+    # Not read-only: dbt may still hold this file open in-process, and DuckDB refuses a
+    # second connection with a different configuration.
+    with duckdb.connect(str(database)) as con:
         counts: list[tuple[str, str, int]] = []
         for mart in MARTS:
             rows = con.execute(
@@ -52,6 +54,11 @@ def print_summary(database: Path, timings: dict[str, float]) -> None:
     for step, seconds in timings.items():
         print(f"  {step:<28} {seconds:6.1f} s")
     print()
-    print(f"Open it:  .venv/bin/python -m duckdb {database}   (or any DuckDB client)")
+    print('Query it:  .venv/bin/python -m pipeline query "select ..."   (or any DuckDB client)')
     print("Example queries:")
     print(EXAMPLE_QUERIES)
+
+
+def run_query(database: Path, sql: str, max_rows: int) -> None:
+    with duckdb.connect(str(database), read_only=True) as con:
+        con.sql(sql).show(max_rows=max_rows, max_width=200)

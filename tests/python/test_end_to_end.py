@@ -1,0 +1,171 @@
+"""The main job on real data: land the bundled seasons, load the raw layer, `dbt build`.
+
+Also shows the gate working: a re-scraped payload that renames a field, or carries a
+corrupted value, makes `dbt build` fail and name the broken test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingest import bundled
+from ingest.landing import LandingZone
+from ingest.sources import nba_stats
+
+REPO = Path(__file__).resolve().parents[2]
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+# Player rows per bundled season, as counted in the source CSVs.
+BUNDLED_PLAYER_ROWS = {"2018-19": 26101, "2023-24": 26401, "2024-25": 26306}
+
+pytestmark = pytest.mark.slow
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        NBA_LANDING_ROOT=str(tmp / "landing"),
+        NBA_DUCKDB_PATH=str(tmp / "warehouse.duckdb"),
+        DBT_PROFILES_DIR=str(REPO / "profiles"),
+        DBT_TARGET="duckdb",
+    )
+    return env
+
+
+def _run(args: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args, cwd=REPO, env=_env(tmp), capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+def _dbt_build(tmp: Path) -> subprocess.CompletedProcess[str]:
+    return _run(
+        [
+            DBT,
+            "build",
+            "--target-path",
+            str(tmp / "target"),
+            "--log-path",
+            str(tmp / "logs"),
+            "--no-partial-parse",
+        ],
+        tmp,
+    )
+
+
+def _ingest(args: list[str], tmp: Path) -> None:
+    done = _run([sys.executable, "-m", "ingest", *args], tmp)
+    assert done.returncode == 0, done.stderr + done.stdout
+
+
+@pytest.fixture(scope="module")
+def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("e2e")
+    _ingest(["bundled"], tmp)
+    _ingest(["load"], tmp)
+    done = _dbt_build(tmp)
+    assert done.returncode == 0, done.stdout[-5000:]
+    return tmp / "warehouse.duckdb"
+
+
+def test_marts_hold_every_bundled_player_game(built_warehouse: Path) -> None:
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        rows = dict(
+            con.execute(
+                "select season, count(*) from marts.player_game_summary group by season"
+            ).fetchall()
+        )
+    assert rows == BUNDLED_PLAYER_ROWS
+
+
+def test_team_marts_have_both_teams_one_winner_and_a_source_per_game(
+    built_warehouse: Path,
+) -> None:
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        per_season = con.execute(
+            """
+            select season, count(*) as team_games, count(distinct game_id) as games,
+                   sum(case when is_win then 1 else 0 end) as wins,
+                   min(team_stats_source) as min_source, max(team_stats_source) as max_source
+            from marts.team_offense_game_summary group by season order by season
+            """
+        ).fetchall()
+    assert [(s, tg, g, w) for s, tg, g, w, _, _ in per_season] == [
+        ("2018-19", 2460, 1230, 1230),
+        ("2023-24", 2460, 1230, 1230),
+        ("2024-25", 2460, 1230, 1230),
+    ]
+    sources = {season: (lo, hi) for season, *_, lo, hi in per_season}
+    # 2018-19 ships the official team log; the other seasons fall back to summed players.
+    assert sources["2018-19"] == ("nba_stats_team_log", "nba_stats_team_log")
+    assert sources["2024-25"] == ("summed_player_logs", "summed_player_logs")
+
+
+def test_reloading_the_same_landing_changes_nothing(built_warehouse: Path) -> None:
+    tmp = built_warehouse.parent
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        before = con.execute("select count(*) from raw.nba_stats__player_game_logs").fetchone()
+    _ingest(["bundled"], tmp)
+    _ingest(["load"], tmp)
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        after = con.execute("select count(*) from raw.nba_stats__player_game_logs").fetchone()
+    assert before == after
+
+
+def _first_payloads(season: str, count: int) -> list[bundled.BundleEntry]:
+    [(entity, _, path)] = [
+        f for f in bundled.bundle_files(seasons=[season]) if f[0] == nba_stats.PLAYER_GAME_LOGS
+    ]
+    return list(islice(bundled.read_bundle_file(path, entity, season), count))
+
+
+def test_corrupted_rescrape_fails_dbt_build_with_the_test_names(tmp_path: Path) -> None:
+    zone = LandingZone(tmp_path / "landing")
+    entries = _first_payloads("2024-25", 3)
+    first_fetch = datetime(2025, 1, 1, tzinfo=UTC)
+    for entry in entries:
+        zone.land(
+            nba_stats.SOURCE,
+            entry.entity,
+            entry.request_key,
+            entry.payload_text.encode(),
+            origin="test:bundled",
+            params=entry.params,
+            fetched_at=first_fetch,
+        )
+
+    # A later re-scrape of the first date in which the API renamed MIN (the field-format
+    # change that cost the original system two months of minutes) ...
+    renamed = json.loads(entries[0].payload_text)
+    headers = renamed["resultSets"][0]["headers"]
+    headers[headers.index("MIN")] = "MINUTES"
+    # ... and one of the second date in which a points value was corrupted.
+    corrupted = json.loads(entries[1].payload_text)
+    result_set = corrupted["resultSets"][0]
+    pts = result_set["headers"].index("PTS")
+    result_set["rowSet"][0][pts] += 10
+    for entry, payload in ((entries[0], renamed), (entries[1], corrupted)):
+        zone.land(
+            nba_stats.SOURCE,
+            entry.entity,
+            entry.request_key,
+            json.dumps(payload).encode(),
+            origin="test:rescrape",
+            params=entry.params,
+            fetched_at=first_fetch + timedelta(days=1),
+        )
+
+    _ingest(["load"], tmp_path)
+    done = _dbt_build(tmp_path)
+    assert done.returncode != 0
+    assert "not_null_stg_nba_stats__player_game_logs_minutes" in done.stdout
+    assert "stg_player_game_logs_points_equal_shot_arithmetic" in done.stdout
