@@ -34,6 +34,7 @@ official as (
         blocks,
         turnovers,
         personal_fouls,
+        source_fetched_at,
         'nba_stats_team_log' as team_stats_source
     from {{ ref('stg_nba_stats__team_game_logs') }}
 ),
@@ -65,15 +66,28 @@ summed_from_players as (
         sum(blocks) as blocks,
         sum(turnovers) as turnovers,
         sum(personal_fouls) as personal_fouls,
+        max(source_fetched_at) as source_fetched_at,
         'summed_player_logs' as team_stats_source
     from {{ ref('stg_nba_stats__player_game_logs') }}
     group by game_id, team_id
 ),
 
 unified as (
-    select * from official
+    select
+        official.*,
+        -- Player rows feed usage rate even where the team log wins, so a re-scraped player
+        -- log must mark the game as changed too.
+        greatest(official.source_fetched_at, coalesce(
+            summed_from_players.source_fetched_at, official.source_fetched_at
+        )) as last_changed_at
+    from official
+    left join summed_from_players
+        on official.game_id = summed_from_players.game_id
+        and official.team_id = summed_from_players.team_id
     union all
-    select summed_from_players.*
+    select
+        summed_from_players.*,
+        summed_from_players.source_fetched_at as last_changed_at
     from summed_from_players
     left join official
         on summed_from_players.game_id = official.game_id
@@ -116,5 +130,6 @@ select
     -- Possessions (simple estimate, as in the original system and most box-score work):
     -- FGA + 0.44 * FTA - OREB + TOV.
     fg_attempts + 0.44 * ft_attempts - offensive_rebounds + turnovers as possessions,
-    game_date
+    game_date,
+    last_changed_at
 from unified

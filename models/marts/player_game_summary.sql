@@ -1,11 +1,15 @@
+{{ incremental_mart_config(unique_key=['game_id', 'player_id'], cluster_by=['player_id', 'team_id']) }}
+
 with
 
 player_games as (
     select * from {{ ref('stg_nba_stats__player_game_logs') }}
+    where {{ changed_games_predicate('game_id') }}
 ),
 
 box_scores as (
     select * from {{ ref('int_team_game_box_scores_unified') }}
+    where {{ changed_games_predicate('game_id') }}
 ),
 
 joined as (
@@ -18,7 +22,8 @@ joined as (
         team.turnovers as team_turnovers,
         team.points as team_points,
         opponent.points as opponent_points,
-        team.team_stats_source
+        team.team_stats_source,
+        greatest(team.last_changed_at, opponent.last_changed_at) as game_last_changed_at
     from player_games
     left join box_scores as team
         on player_games.game_id = team.game_id
@@ -84,5 +89,7 @@ select
     false as is_dnp,
     team_stats_source <> 'nba_stats_team_log' as is_team_stats_derived,
     game_date,
-    source_fetched_at
+    -- Newest fetch among every row this game is built from (both teams' players and logs):
+    -- the incremental watermark.
+    coalesce(game_last_changed_at, source_fetched_at) as source_fetched_at
 from with_usage

@@ -1,7 +1,10 @@
+{{ incremental_mart_config(unique_key=['game_id', 'defending_team_id'], cluster_by=['defending_team_id']) }}
+
 with
 
 box_scores as (
     select * from {{ ref('int_team_game_box_scores_unified') }}
+    where {{ changed_games_predicate('game_id') }}
 ),
 
 paired as (
@@ -37,7 +40,8 @@ paired as (
         defense.overtime_periods,
         defense.team_minutes,
         defense.is_home,
-        defense.game_date
+        defense.game_date,
+        greatest(defense.last_changed_at, offense.last_changed_at) as game_last_changed_at
     from box_scores as defense
     inner join box_scores as offense
         on defense.game_id = offense.game_id
@@ -81,5 +85,7 @@ select
     overtime_periods,
     is_home,
     points > points_allowed as is_win,
-    game_date
+    game_date,
+    -- Newest fetch among the rows this game is built from: the incremental watermark.
+    game_last_changed_at as source_fetched_at
 from paired

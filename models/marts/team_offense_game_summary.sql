@@ -1,7 +1,10 @@
+{{ incremental_mart_config(unique_key=['game_id', 'team_id'], cluster_by=['team_id']) }}
+
 with
 
 box_scores as (
     select * from {{ ref('int_team_game_box_scores_unified') }}
+    where {{ changed_games_predicate('game_id') }}
 ),
 
 paired as (
@@ -10,7 +13,8 @@ paired as (
         opponent.team_id as opponent_team_id,
         opponent.points as opponent_points,
         opponent.possessions as opponent_possessions,
-        opponent.team_stats_source as opponent_team_stats_source
+        opponent.team_stats_source as opponent_team_stats_source,
+        greatest(team.last_changed_at, opponent.last_changed_at) as game_last_changed_at
     from box_scores as team
     inner join box_scores as opponent
         on team.game_id = opponent.game_id

@@ -1,0 +1,41 @@
+{#-
+  Incremental marts rebuild whole games, never parts of one: a re-scraped player row changes
+  his team's totals, every team-mate's usage and the opponent's defence. A game is rebuilt
+  when any row feeding it was fetched after the newest fetch already in the mart, so a new
+  game day and a corrected re-scrape of an old game are picked up the same way.
+
+  `incremental_enabled()` is false when the var `incremental` is false. The offline BigQuery
+  check sets it: is_incremental() inspects the warehouse, which has no connection there.
+-#}
+{% macro incremental_enabled() -%}
+    {{ return(var('incremental', true) and is_incremental()) }}
+{%- endmacro %}
+
+
+{#- A where-clause predicate selecting the games to rebuild (or `1 = 1` on a full build). -#}
+{% macro changed_games_predicate(game_id_column) -%}
+    {%- if incremental_enabled() -%}
+    {{ game_id_column }} in (
+        select game_id
+        from {{ ref('int_team_game_box_scores_unified') }}
+        where last_changed_at > (select max(source_fetched_at) from {{ this }})
+    )
+    {%- else -%}
+    1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The common config of the incremental marts: merge on BigQuery, delete+insert on DuckDB,
+    partitioned by month of game_date and clustered on BigQuery. -#}
+{% macro incremental_mart_config(unique_key, cluster_by) -%}
+    {{ config(
+        materialized='incremental',
+        unique_key=unique_key,
+        incremental_strategy=('merge' if target.type == 'bigquery' else 'delete+insert'),
+        on_schema_change='append_new_columns',
+        partition_by=({'field': 'game_date', 'data_type': 'date', 'granularity': 'month'}
+                      if target.type == 'bigquery' else none),
+        cluster_by=(cluster_by if target.type == 'bigquery' else none),
+    ) }}
+{%- endmacro %}
