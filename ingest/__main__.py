@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bundled", help="land the payloads shipped in data/bundled")
     p.add_argument("--seasons", nargs="+", metavar="SEASON", help="e.g. 2023-24 2024-25")
     p.add_argument("--bundle-dir", default=bundled.DEFAULT_BUNDLE_DIR)
+    p.add_argument(
+        "--through",
+        type=date.fromisoformat,
+        help="only daily payloads up to this game date (YYYY-MM-DD): replay a season by night",
+    )
 
     p = sub.add_parser("shared", help="land all ten seasons straight from ../shared/data")
     p.add_argument("--shared-dir", default=bundled.DEFAULT_SHARED_DIR)
@@ -82,7 +87,10 @@ def _run(argv: Sequence[str] | None) -> int:
 
     if args.command == "bundled":
         _report(
-            bundled.land_bundled(seasons=args.seasons, bundle_dir=args.bundle_dir, zone=zone), zone
+            bundled.land_bundled(
+                seasons=args.seasons, bundle_dir=args.bundle_dir, zone=zone, through=args.through
+            ),
+            zone,
         )
     elif args.command == "shared":
         summary = bundled.land_from_shared(

@@ -9,6 +9,7 @@ import logging
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from ingest.landing import LandingZone
@@ -188,12 +189,22 @@ def _display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def _after(params: dict[str, str], through: date) -> bool:
+    date_to = params.get("DateTo")
+    if not date_to:
+        return False
+    return datetime.strptime(date_to, nba_stats.API_DATE_FORMAT).date() > through
+
+
 def land_bundled(
     root: str | os.PathLike[str] | None = None,
     seasons: Iterable[str] | None = None,
     bundle_dir: str | os.PathLike[str] = DEFAULT_BUNDLE_DIR,
     zone: LandingZone | None = None,
+    through: date | None = None,
 ) -> LandSummary:
+    """Land the shipped payloads; with `through`, only the daily ones up to that game date,
+    which replays a season night by night (whole-season payloads always land whole)."""
     zone = zone or LandingZone(root)
     files = bundle_files(bundle_dir, seasons)
     if not files:
@@ -203,6 +214,8 @@ def land_bundled(
         part = LandSummary()
         shown = _display_path(path)
         for entry in read_bundle_file(path, entity, season):
+            if through is not None and _after(entry.params, through):
+                continue
             landed = zone.land(
                 nba_stats.SOURCE,
                 entity,
