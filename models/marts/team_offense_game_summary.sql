@@ -59,5 +59,7 @@ select
     is_home,
     points > opponent_points as is_win,
     team_stats_source <> 'nba_stats_team_log' as is_team_stats_derived,
-    game_date
+    game_date,
+    -- Newest fetch among the rows this game is built from: the incremental watermark.
+    game_last_changed_at as source_fetched_at
 from paired

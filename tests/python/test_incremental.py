@@ -1,0 +1,113 @@
+"""Incremental marts: one more game night rebuilds only that night's games, and the result is
+identical to a full rebuild."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DBT = str(Path(sys.executable).with_name("dbt"))
+SEASON = "2024-25"
+LAST_NIGHT = date(2025, 4, 13)  # the last night of the 2024-25 regular season
+MARTS = {
+    "player_game_summary": ["game_id", "player_id"],
+    "team_offense_game_summary": ["game_id", "team_id"],
+    "team_defense_game_summary": ["game_id", "defending_team_id"],
+}
+
+pytestmark = pytest.mark.slow
+
+
+def _run(args: list[str], tmp: Path) -> str:
+    env = dict(os.environ)
+    env.update(
+        NBA_LANDING_ROOT=str(tmp / "landing"),
+        NBA_DUCKDB_PATH=str(tmp / "warehouse.duckdb"),
+        DBT_PROFILES_DIR=str(REPO / "profiles"),
+        DBT_TARGET="duckdb",
+        NBA_LANDING_FSYNC="0",
+    )
+    done = subprocess.run(
+        args, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
+    return done.stdout
+
+
+def _land_and_load(tmp: Path, through: date) -> None:
+    _run(
+        [sys.executable, "-m", "ingest", "bundled", "--seasons", SEASON, "--through", str(through)],
+        tmp,
+    )
+    _run([sys.executable, "-m", "ingest", "load"], tmp)
+
+
+def _dbt_run(tmp: Path, *extra: str) -> None:
+    _run(
+        [DBT, "run", "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), *extra],
+        tmp,
+    )
+
+
+def test_one_new_night_rebuilds_only_its_games(tmp_path: Path) -> None:
+    _land_and_load(tmp_path, LAST_NIGHT.replace(day=12))
+    _dbt_run(tmp_path)
+    db = str(tmp_path / "warehouse.duckdb")
+    with duckdb.connect(db) as con:
+        before = {
+            mart: con.execute(f"select max(source_fetched_at) from marts.{mart}").fetchone()[0]
+            for mart in MARTS
+        }
+        con.execute(
+            "create table main.player_rows_before as select * from marts.player_game_summary"
+        )
+
+    _land_and_load(tmp_path, LAST_NIGHT)
+    _dbt_run(tmp_path, "--select", "marts")
+
+    with duckdb.connect(db) as con:
+        new_night_player_rows = con.execute(
+            "select count(*) from staging.stg_nba_stats__player_game_logs where game_date = ?",
+            [LAST_NIGHT],
+        ).fetchone()[0]
+        for mart in MARTS:
+            rebuilt = con.execute(
+                f"select count(*), min(game_date), max(game_date) from marts.{mart} "
+                "where source_fetched_at > ?",
+                [before[mart]],
+            ).fetchone()
+            print(f"{mart}: {rebuilt[0]} rows rebuilt ({rebuilt[1]}..{rebuilt[2]})")
+            assert rebuilt[0] > 0
+            assert rebuilt[1] == rebuilt[2] == LAST_NIGHT
+        rebuilt_players = con.execute(
+            "select count(*) from marts.player_game_summary where source_fetched_at > ?",
+            [before["player_game_summary"]],
+        ).fetchone()[0]
+        assert rebuilt_players == new_night_player_rows
+        # Earlier rows are untouched, byte for byte.
+        changed_old_rows = con.execute(
+            "select count(*) from (select * from main.player_rows_before "
+            "except select * from marts.player_game_summary)"
+        ).fetchone()[0]
+        assert changed_old_rows == 0
+        incremental = {
+            mart: con.execute(
+                f"select * exclude (source_fetched_at) from marts.{mart} order by all"
+            ).fetchall()
+            for mart in MARTS
+        }
+
+    _dbt_run(tmp_path, "--select", "marts", "--full-refresh")
+    with duckdb.connect(db) as con:
+        for mart in MARTS:
+            full = con.execute(
+                f"select * exclude (source_fetched_at) from marts.{mart} order by all"
+            ).fetchall()
+            assert full == incremental[mart], f"{mart} differs between incremental and full builds"
