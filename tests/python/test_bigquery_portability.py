@@ -1,0 +1,126 @@
+"""The offline BigQuery check: the real project is valid GoogleSQL, DuckDB-only SQL is not."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portability import bigquery_check as bq
+
+
+@pytest.fixture(scope="module")
+def catalog() -> bq.Catalog:
+    catalog = bq.Catalog()
+    catalog.add_table("t", [("x", "INT64"), ("payload", "STRING")])
+    catalog.add_table(("offline-check", "raw", "events"), bq.RAW_PAYLOAD_COLUMNS)
+    return catalog
+
+
+def test_every_model_compiles_for_bigquery_and_is_valid_googlesql(tmp_path):
+    report = bq.run(target_path=tmp_path / "bigquery")
+    assert report.ok, report.format()
+    models = {result.path for result in report.of("model")}
+    assert "models/marts/player_game_summary.sql" in models
+    assert all(result.columns for result in report.of("model"))
+    assert report.of("test"), "the data tests attached to the models were not analyzed"
+
+
+@pytest.mark.parametrize(
+    ("sql", "error"),
+    [
+        ("select 1::int", 'Syntax error: Expected end of input but got ":"'),
+        ("select cast(1 as double)", "Type not found: double"),
+        ("select cast(x as float) from t", "Type not found: float"),
+        ("select cast(x as uuid) from t", "Type not found: uuid"),
+        ("select list_position([1], 1)", "Function not found: list_position"),
+        ("select regexp_matches('a', 'a')", "Function not found: regexp_matches"),
+        ("select json_extract_string(payload, '$.a') from t", "Function not found"),
+        ("select * from read_json_auto('x.json')", "Table-valued function not found"),
+        ("select y from t", "Unrecognized name: y"),
+        ("select landed_path, nope from `offline-check`.`raw`.events", "Unrecognized name"),
+        ("select x from `offline-check`.marts.missing", "Table not found"),
+    ],
+)
+def test_duckdb_only_sql_is_rejected(catalog, sql, error):
+    with pytest.raises(bq.GoogleSqlError, match=re.escape(error)) as caught:
+        bq.analyze_sql(sql, catalog)
+    assert caught.value.line == 1 and caught.value.column
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select element, element_offset + 1 as position"
+        " from t cross join unnest(json_query_array(t.payload, '$.rows')) as element"
+        " with offset as element_offset",
+        "select safe_cast(payload as INT64) as n, cast(x as INTEGER) as i from t",
+        "select regexp_contains(payload, r'^[0-9]+$') as numeric_text from t",
+        "select * from t where x > 1",
+        "select json_value_array(payload, '$')[safe_ordinal(2)] as second from t",
+        "with parsed as (with inner_cte as (select x from t) select x from inner_cte)"
+        " select x from parsed",
+        "select landed_path, fetched_at from `offline-check`.`raw`.`events`",
+    ],
+)
+def test_googlesql_is_accepted(catalog, sql):
+    assert bq.analyze_sql(sql, catalog)
+
+
+def test_manifest_check_registers_models_in_dag_order_and_blocks_downstream():
+    def model(name, sql, *deps, materialized="table"):
+        return {
+            "unique_id": f"model.p.{name}",
+            "resource_type": "model",
+            "name": name,
+            "original_file_path": f"models/{name}.sql",
+            "compiled_code": sql,
+            "depends_on": {"nodes": list(deps)},
+            "database": "offline-check",
+            "schema": "marts",
+            "alias": name,
+            "relation_name": f"`offline-check`.`marts`.`{name}`",
+            "config": {"materialized": materialized},
+        }
+
+    raw = "`offline-check`.`raw`.`events`"
+    source = {
+        "unique_id": "source.p.nba.events",
+        "source_name": "nba",
+        "name": "events",
+        "original_file_path": "models/sources.yml",
+        "database": "offline-check",
+        "schema": "raw",
+        "identifier": "events",
+        "relation_name": raw,
+        "loader": "ingest/load.py",
+        "columns": {"payload": {"data_type": None}, "extra": {"data_type": "array<int64>"}},
+    }
+    nodes = [
+        # listed downstream-first: the check must order them itself
+        model(
+            "uses_good", "select n + 1 as m, extra from `offline-check`.marts.good", "model.p.good"
+        ),
+        model("good", f"select bytes as n, extra from {raw}", source["unique_id"]),
+        model("duck", f"select bytes::int as n from {raw}", source["unique_id"]),
+        model("after_duck", "select n from `offline-check`.marts.duck", "model.p.duck"),
+        model("unnamed", f"select bytes + 1 from {raw}", source["unique_id"]),
+        model("dupes", f"select bytes, bytes as BYTES from {raw}", source["unique_id"]),
+    ]
+    manifest = {
+        "sources": {source["unique_id"]: source},
+        "nodes": {n["unique_id"]: n for n in nodes},
+    }
+
+    report = bq.check_manifest(manifest)
+
+    status = {r.unique_id.split(".")[-1]: r for r in report.of("model")}
+    assert status["good"].ok and status["uses_good"].ok
+    assert [c.type_name for c in status["uses_good"].columns] == ["INT64", "ARRAY<INT64>"]
+    assert status["duck"].status == "error" and status["duck"].tool == "zetasql"
+    assert (status["duck"].line, status["duck"].column) == (1, 13)
+    assert status["after_duck"].status == "blocked"
+    assert "no name" in status["unnamed"].message
+    assert "duplicate" in status["dupes"].message
+    assert not report.ok
+    assert "FAIL" in report.format().splitlines()[-1]
