@@ -1,4 +1,5 @@
-"""python -m ingest {bundled,shared,fetch,load,build-bundle}; run from the repo root."""
+"""python -m ingest {bundled,shared,fetch,fetch-pbp,bigdataball,load,build-bundle}; run from the
+repo root."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ingest import bundled
+from ingest import bundled, pbp_cli
 from ingest.http import HttpClient, HttpConfig, HttpFetchError
 from ingest.landing import LandingZone, default_root
 from ingest.load import QuarantineError, load
@@ -56,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build-bundle", help="regenerate data/bundled from ../shared/data")
     p.add_argument("--shared-dir", default=bundled.DEFAULT_SHARED_DIR)
     p.add_argument("--bundle-dir", default=bundled.DEFAULT_BUNDLE_DIR)
+
+    pbp_cli.add_parsers(sub)
     return parser
 
 
@@ -108,6 +111,8 @@ def _run(argv: Sequence[str] | None) -> int:
         except HttpFetchError as err:
             log.error("%s", err)
             return 1
+    elif args.command in pbp_cli.COMMANDS:
+        return pbp_cli.run(args, zone)
     elif args.command == "load":
         try:
             result = load(

@@ -1,5 +1,5 @@
-"""Offline demo data: real leaguegamelog payloads shipped in data/bundled, and the same
-reconstruction run straight from ../shared/data for the full ten-season backfill."""
+"""Offline demo data: real leaguegamelog and play-by-play payloads shipped in data/bundled, and
+the same reconstruction run straight from ../shared/data for the full ten-season backfill."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ import gzip
 import json
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from ingest.landing import LandingZone
 from ingest.reconstruct import Payload, daily_payloads, recorded_payload
-from ingest.sources import nba_stats
+from ingest.reconstruct_pbp import game_dates_from_log_csv, playbyplay_payloads
+from ingest.sources import nba_stats, nba_stats_pbp
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,10 @@ BUNDLED_PLAYER_SEASONS: tuple[str, ...] = ("2018-19", "2023-24", "2024-25")
 # reconstruction from the lawlers-law export.
 RECORDED_TEAM_SEASONS = {"2018-19": PBPSTATS_TEAM_JSON}
 CSV_TEAM_SEASONS: tuple[str, ...] = ("2015-16", "2016-17", "2017-18")
+# stats.nba.com play-by-play (v1 headers) for the 329 games of 2018-10-16..2018-11-30.
+PBP_CSV_DIRS = {"2018-19": "open/ryanvmenezes__lawlers-law/data/playbyplay/2019"}
+# Everything shipped is stats.nba.com (source nba_stats); one folder per entity.
+BUNDLED_ENTITIES: tuple[str, ...] = (*nba_stats.ENTITIES, nba_stats_pbp.PLAY_BY_PLAY)
 
 
 @dataclass
@@ -83,6 +88,15 @@ def team_payloads(shared_dir: Path, season: str, label: str) -> Iterator[Payload
         )
 
 
+def pbp_payloads(shared_dir: Path, season: str, label: str) -> Iterator[tuple[Payload, str]]:
+    """(payload, game date): play-by-play per game, dated from the season's player logs."""
+    if season not in PBP_CSV_DIRS:
+        return iter(())
+    rel = PBP_CSV_DIRS[season]
+    dates = game_dates_from_log_csv(shared_dir / _player_csv(season))
+    return playbyplay_payloads(shared_dir / rel, f"file:{label}/{rel}", dates)
+
+
 def _require_shared(shared_dir: Path) -> None:
     if not (shared_dir / "open").is_dir():
         raise FileNotFoundError(
@@ -98,17 +112,23 @@ def bundle_path(bundle_dir: Path, entity: str, season: str) -> Path:
     return bundle_dir / nba_stats.SOURCE / entity / f"{season}.jsonl.gz"
 
 
-def _bundle_line(payload: Payload) -> str:
+def _bundle_line(payload: Payload, game_date: str | None = None) -> str:
     line = {
         "request_key": payload.request_key,
         "origin": payload.origin,
         "params": payload.params,
         "payload_text": payload.text,
     }
+    if game_date is not None:
+        # Per-game payloads carry no date in their request; `--through` replays by this.
+        line["game_date"] = game_date
     return json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def write_bundle_file(path: Path, payloads: Iterable[Payload]) -> int:
+def write_bundle_file(
+    path: Path, payloads: Iterable[Payload], game_dates: Mapping[str, str] | None = None
+) -> int:
+    """game_dates: request_key -> game date, for per-game payloads."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     count = 0
@@ -118,7 +138,8 @@ def write_bundle_file(path: Path, payloads: Iterable[Payload]) -> int:
         gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as gz,
     ):
         for payload in payloads:
-            gz.write(_bundle_line(payload).encode("utf-8"))
+            game_date = game_dates.get(payload.request_key) if game_dates else None
+            gz.write(_bundle_line(payload, game_date).encode("utf-8"))
             count += 1
     os.replace(tmp, path)
     return count
@@ -139,6 +160,13 @@ def build_bundle(
         count = write_bundle_file(target, make(shared, season, SHARED_LABEL))
         log.info("wrote %s: %d payloads, %d bytes", target, count, target.stat().st_size)
         written.append(target)
+    for season in PBP_CSV_DIRS:
+        target = bundle_path(out, nba_stats_pbp.PLAY_BY_PLAY, season)
+        pairs = list(pbp_payloads(shared, season, SHARED_LABEL))
+        dates = {payload.request_key: day for payload, day in pairs}
+        count = write_bundle_file(target, (payload for payload, _ in pairs), dates)
+        log.info("wrote %s: %d payloads, %d bytes", target, count, target.stat().st_size)
+        written.append(target)
     return written
 
 
@@ -151,6 +179,7 @@ class BundleEntry:
     origin: str
     params: dict[str, str]
     payload_text: str
+    game_date: str | None = None
 
 
 def bundle_files(
@@ -158,7 +187,7 @@ def bundle_files(
 ) -> list[tuple[str, str, Path]]:
     wanted = set(seasons) if seasons is not None else None
     found: list[tuple[str, str, Path]] = []
-    for entity in nba_stats.ENTITIES:
+    for entity in BUNDLED_ENTITIES:
         folder = Path(bundle_dir) / nba_stats.SOURCE / entity
         for path in sorted(folder.glob("*.jsonl.gz")):
             season = path.name.removesuffix(".jsonl.gz")
@@ -179,6 +208,7 @@ def read_bundle_file(path: Path, entity: str, season: str) -> Iterator[BundleEnt
                 origin=record["origin"],
                 params=record["params"],
                 payload_text=record["payload_text"],
+                game_date=record.get("game_date"),
             )
 
 
@@ -189,8 +219,10 @@ def _display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def _after(params: dict[str, str], through: date) -> bool:
-    date_to = params.get("DateTo")
+def _after(entry: BundleEntry, through: date) -> bool:
+    if entry.game_date is not None:
+        return date.fromisoformat(entry.game_date) > through
+    date_to = entry.params.get("DateTo")
     if not date_to:
         return False
     return datetime.strptime(date_to, nba_stats.API_DATE_FORMAT).date() > through
@@ -214,7 +246,7 @@ def land_bundled(
         part = LandSummary()
         shown = _display_path(path)
         for entry in read_bundle_file(path, entity, season):
-            if through is not None and _after(entry.params, through):
+            if through is not None and _after(entry, through):
                 continue
             landed = zone.land(
                 nba_stats.SOURCE,
@@ -260,6 +292,7 @@ def land_from_shared(
         for entity, payloads in (
             (nba_stats.PLAYER_GAME_LOGS, player_payloads(shared, season, label)),
             (nba_stats.TEAM_GAME_LOGS, team_payloads(shared, season, label)),
+            (nba_stats_pbp.PLAY_BY_PLAY, (p for p, _ in pbp_payloads(shared, season, label))),
         ):
             part = LandSummary()
             for payload in payloads:

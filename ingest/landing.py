@@ -1,7 +1,8 @@
 """The append-only landing zone: raw response bytes plus a sidecar manifest, never rewritten.
 
 Layout: <root>/<source>/<entity>/dt=YYYY-MM-DD/<request_key>.<sha256[:12]>.json
-        and <request_key>.<sha256[:12]>.manifest.json beside it.
+        and <request_key>.<sha256[:12]>.manifest.json beside it. Sources that deliver files
+        in another format (BigDataBall CSV) land them as .csv, bytes equally unchanged.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ROOT = "landing"
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_.=-]+$")
-PAYLOAD_NAME = re.compile(r"^(?P<request_key>[A-Za-z0-9_.=-]+)\.(?P<sha>[0-9a-f]{12})\.json$")
+PAYLOAD_NAME = re.compile(
+    r"^(?P<request_key>[A-Za-z0-9_.=-]+)\.(?P<sha>[0-9a-f]{12})\.(?P<extension>json|csv)$"
+)
+PAYLOAD_EXTENSIONS = ("json", "csv")
 MANIFEST_SUFFIX = ".manifest.json"
 SHA_PREFIX_LEN = 12
 
@@ -55,9 +59,10 @@ def parse_timestamp(text: str) -> datetime:
 
 
 def manifest_key(payload_key: str) -> str:
-    if not payload_key.endswith(".json") or payload_key.endswith(MANIFEST_SUFFIX):
+    stem, _, extension = payload_key.rpartition(".")
+    if extension not in PAYLOAD_EXTENSIONS or payload_key.endswith(MANIFEST_SUFFIX):
         raise ValueError(f"not a payload key: {payload_key}")
-    return payload_key[: -len(".json")] + MANIFEST_SUFFIX
+    return stem + MANIFEST_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -133,7 +138,10 @@ class LandingZone:
         origin: str,
         params: Mapping[str, Any] | None = None,
         fetched_at: datetime | None = None,
+        extension: str = "json",
     ) -> Landed:
+        if extension not in PAYLOAD_EXTENSIONS:
+            raise ValueError(f"payload extension must be one of {PAYLOAD_EXTENSIONS}")
         validate_name("source", source)
         validate_name("entity", entity)
         validate_name("request_key", request_key)
@@ -150,7 +158,7 @@ class LandingZone:
         fetched = fetched_at or datetime.now(UTC)
         fetched_text = format_timestamp(fetched)
         dt = fetched.astimezone(UTC).date().isoformat()
-        path = f"{source}/{entity}/dt={dt}/{request_key}.{sha[:SHA_PREFIX_LEN]}.json"
+        path = f"{source}/{entity}/dt={dt}/{request_key}.{sha[:SHA_PREFIX_LEN]}.{extension}"
         manifest = {
             "source": source,
             "entity": entity,

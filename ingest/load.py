@@ -160,15 +160,19 @@ def vet(
         fetched_at = parse_timestamp(str(manifest["fetched_at"]))
     except (KeyError, ValueError) as err:
         return f"manifest fetched_at unreadable: {err}", None, None
+    entity = spec.entities[landed.entity]
     try:
-        text = data.decode("utf-8")
+        # JSON payloads as they came; CSV sources (BigDataBall) converted to JSON rows here.
+        text = entity.payload_text(data)
     except UnicodeDecodeError as err:
         return f"not valid UTF-8: {err}", None, None
+    except ValueError as err:
+        return f"not valid {entity.file_format.upper()}: {err}", None, None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as err:
         return f"not valid JSON ({err}); starts with {_snippet(data)}", None, None
-    problem = spec.check_payload(document)
+    problem = entity.check_payload(document)
     if problem is not None:
         return f"unexpected payload shape: {problem}", None, None
     return None, text, fetched_at

@@ -6,21 +6,47 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.sources import nba_stats
+from ingest.sources import bigdataball, nba_cdn, nba_stats, nba_stats_pbp
+
+
+def utf8_text(data: bytes) -> str:
+    return data.decode("utf-8")
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    # Returns None when the decoded payload has the shape staging expects, else the reason.
+    check_payload: Callable[[Any], str | None]
+    # Landed bytes -> the JSON text stored in raw.payload. JSON payloads are stored as they
+    # came; a CSV source converts its rows to JSON here (ValueError when it cannot).
+    payload_text: Callable[[bytes], str] = utf8_text
+    file_format: str = "json"
 
 
 @dataclass(frozen=True)
 class SourceSpec:
     name: str
-    entities: tuple[str, ...]
-    # Returns None when the decoded payload has the shape staging expects, else the reason.
-    check_payload: Callable[[Any], str | None]
+    entities: dict[str, EntitySpec]
 
 
 SOURCES: dict[str, SourceSpec] = {
     nba_stats.SOURCE: SourceSpec(
         name=nba_stats.SOURCE,
-        entities=nba_stats.ENTITIES,
-        check_payload=nba_stats.check_leaguegamelog,
+        entities={
+            **{entity: EntitySpec(nba_stats.check_leaguegamelog) for entity in nba_stats.ENTITIES},
+            nba_stats_pbp.PLAY_BY_PLAY: EntitySpec(nba_stats_pbp.check_play_by_play),
+        },
+    ),
+    nba_cdn.SOURCE: SourceSpec(
+        name=nba_cdn.SOURCE,
+        entities={nba_cdn.PLAY_BY_PLAY: EntitySpec(nba_cdn.check_live_play_by_play)},
+    ),
+    bigdataball.SOURCE: SourceSpec(
+        name=bigdataball.SOURCE,
+        entities={
+            bigdataball.PLAY_BY_PLAY: EntitySpec(
+                bigdataball.check_play_by_play, bigdataball.payload_text, "csv"
+            )
+        },
     ),
 }

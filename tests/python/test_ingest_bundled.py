@@ -45,6 +45,7 @@ def test_bundle_holds_exactly_the_demo_files() -> None:
         ("player_game_logs", "2023-24"),
         ("player_game_logs", "2024-25"),
         ("team_game_logs", "2018-19"),
+        ("play_by_play", "2018-19"),
     ]
     assert (BUNDLE / "ATTRIBUTION.md").is_file()
 
@@ -117,8 +118,10 @@ def test_player_fixture_is_a_trimmed_bundle_day() -> None:
 
 
 def test_bundle_files_are_lean_and_reproducible_gzip() -> None:
-    for _, _, path in bundled.bundle_files(BUNDLE):
-        assert path.stat().st_size < 1_000_000
+    for entity, _, path in bundled.bundle_files(BUNDLE):
+        # 329 whole games of play-by-play (157,773 events) gzip to 2.6 MB, the raw CSVs to 2.4.
+        budget = 3_000_000 if entity == "play_by_play" else 1_000_000
+        assert path.stat().st_size < budget
         header = path.read_bytes()[:10]
         assert header[:3] == b"\x1f\x8b\x08" and header[4:8] == b"\0\0\0\0"  # mtime 0
 
@@ -161,7 +164,7 @@ def test_land_bundled_lands_every_payload_once(
     monkeypatch.chdir(REPO)
     zone = LandingZone(tmp_path / "landing")
     summary = bundled.land_bundled(seasons=["2024-25", "2018-19"], zone=zone)
-    assert (summary.written, summary.unchanged) == (163 + 168 + 1, 0)
+    assert (summary.written, summary.unchanged) == (163 + 168 + 1 + 329, 0)
     team = [f for f in zone.iter_payloads("nba_stats", "team_game_logs")]
     assert len(team) == 1
     manifest = zone.read_manifest(team[0].path)
@@ -173,7 +176,7 @@ def test_land_bundled_lands_every_payload_once(
     assert zone.read(team[0].path) == TEAM_2018_19.read_bytes()
 
     again = bundled.land_bundled(seasons=["2024-25", "2018-19"], zone=zone)
-    assert (again.written, again.unchanged) == (0, 332)
+    assert (again.written, again.unchanged) == (0, 661)
 
 
 def test_cli_bundled_then_load_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -181,10 +184,11 @@ def test_cli_bundled_then_load_end_to_end(tmp_path: Path, monkeypatch: pytest.Mo
     root, db = str(tmp_path / "landing"), str(tmp_path / "db.duckdb")
     assert main(["--landing-root", root, "bundled"]) == 0
     result = load(landing_root=root, db_path=db)
-    assert (result.seen, result.loaded, result.quarantined) == (492, 492, 0)
+    assert (result.seen, result.loaded, result.quarantined) == (821, 821, 0)
     assert result.loaded_by_table == {
         "raw.nba_stats__player_game_logs": 491,
         "raw.nba_stats__team_game_logs": 1,
+        "raw.nba_stats__play_by_play": 329,
     }
 
 
