@@ -1,0 +1,142 @@
+{#-
+  One row per player-game of the feature population, every feature computed only from games
+  on earlier dates (see int_player_game_prior_form and int_team_game_prior_form).
+  Missing is NULL, never a default, and each group of sources has an indicator. The ordered
+  feature list is this model's YAML (columns with meta.feature), which the ML step reads, so
+  training and scoring use one list; the contract enforces the columns and types.
+-#}
+
+{{ config(
+    contract={'enforced': true},
+    partition_by=({'field': 'game_date', 'data_type': 'date', 'granularity': 'month'}
+                  if target.type == 'bigquery' else none),
+    cluster_by=(['player_id'] if target.type == 'bigquery' else none),
+) }}
+
+with
+
+population as (
+    select * from {{ ref('int_player_game_population') }}
+),
+
+player_form as (
+    select * from {{ ref('int_player_game_prior_form') }}
+),
+
+team_form as (
+    select * from {{ ref('int_team_game_prior_form') }}
+),
+
+assembled as (
+    select
+        population.player_id,
+        population.game_id,
+        population.team_id,
+        population.opponent_team_id,
+        population.season,
+        population.game_date,
+        population.is_home,
+        player_form.games_played_season_before,
+        player_form.points_avg_last_3,
+        player_form.points_avg_last_5,
+        player_form.points_avg_last_10,
+        player_form.points_avg_season,
+        player_form.points_std_last_10,
+        player_form.minutes_avg_last_10,
+        player_form.minutes_std_last_10,
+        player_form.minutes_avg_season,
+        player_form.usage_rate_avg_last_5,
+        player_form.usage_rate_avg_last_10,
+        player_form.points_per_minute_last_10,
+        player_form.ts_pct_last_10,
+        player_form.ft_points_share_last_10,
+        player_form.points_slope_last_10,
+        team_form.pace_avg_last_10 as team_pace_last_10,
+        team_form.offensive_rating_avg_last_10 as team_offensive_rating_last_10,
+        team_form.win_pct_season as team_win_pct_season,
+        team_form.blowout_share_last_10 as team_blowout_share_last_10,
+        opponent_form.defensive_rating_avg_last_15 as opponent_defensive_rating_last_15,
+        opponent_form.pace_avg_last_15 as opponent_pace_last_15,
+        player_form.form_as_of_game_date as player_form_as_of_date,
+        team_form.form_as_of_game_date as team_form_as_of_date,
+        opponent_form.form_as_of_game_date as opponent_form_as_of_date
+    from population
+    left join player_form
+        on population.player_id = player_form.player_id
+        and population.game_id = player_form.game_id
+    left join team_form
+        on population.team_id = team_form.team_id
+        and population.game_id = team_form.game_id
+    left join team_form as opponent_form
+        on population.opponent_team_id = opponent_form.team_id
+        and population.game_id = opponent_form.game_id
+),
+
+features as (
+    select
+        *,
+        (minutes_avg_last_10 - minutes_avg_season) / nullif(minutes_avg_season, 0)
+            as minutes_change_pct,
+        (points_avg_last_5 - points_avg_season) / nullif(points_std_last_10, 0)
+            as points_vs_season_zscore,
+        team_pace_last_10 - opponent_pace_last_15 as pace_mismatch,
+        (case when points_avg_last_5 is null then 1 else 0 end)
+        + (case when points_avg_last_10 is null then 1 else 0 end)
+        + (case when points_avg_season is null then 1 else 0 end)
+        + (case when minutes_avg_last_10 is null then 1 else 0 end)
+        + (case when usage_rate_avg_last_10 is null then 1 else 0 end)
+        + (case when team_pace_last_10 is null then 1 else 0 end)
+        + (case when team_offensive_rating_last_10 is null then 1 else 0 end)
+        + (case when opponent_defensive_rating_last_15 is null then 1 else 0 end)
+            as missing_required_features
+    from assembled
+)
+
+select
+    player_id,
+    game_id,
+    team_id,
+    opponent_team_id,
+    season,
+    '{{ var("feature_version", "v1") }}' as feature_version,
+    cast(points_avg_last_5 as {{ dbt.type_float() }}) as points_avg_last_5,
+    cast(points_avg_last_10 as {{ dbt.type_float() }}) as points_avg_last_10,
+    cast(points_avg_season as {{ dbt.type_float() }}) as points_avg_season,
+    cast(points_std_last_10 as {{ dbt.type_float() }}) as points_std_last_10,
+    cast(points_avg_last_3 as {{ dbt.type_float() }}) as points_avg_last_3,
+    cast(minutes_avg_last_10 as {{ dbt.type_float() }}) as minutes_avg_last_10,
+    cast(minutes_std_last_10 as {{ dbt.type_float() }}) as minutes_std_last_10,
+    cast(minutes_change_pct as {{ dbt.type_float() }}) as minutes_change_pct,
+    cast(usage_rate_avg_last_5 as {{ dbt.type_float() }}) as usage_rate_avg_last_5,
+    cast(usage_rate_avg_last_10 as {{ dbt.type_float() }}) as usage_rate_avg_last_10,
+    cast(points_per_minute_last_10 as {{ dbt.type_float() }}) as points_per_minute_last_10,
+    cast(ts_pct_last_10 as {{ dbt.type_float() }}) as ts_pct_last_10,
+    cast(ft_points_share_last_10 as {{ dbt.type_float() }}) as ft_points_share_last_10,
+    cast(points_slope_last_10 as {{ dbt.type_float() }}) as points_slope_last_10,
+    cast(points_vs_season_zscore as {{ dbt.type_float() }}) as points_vs_season_zscore,
+    cast(games_played_season_before as {{ dbt.type_float() }}) as games_played_season_before,
+    cast(case when is_home then 1 else 0 end as {{ dbt.type_float() }}) as is_home,
+    cast(team_pace_last_10 as {{ dbt.type_float() }}) as team_pace_last_10,
+    cast(team_offensive_rating_last_10 as {{ dbt.type_float() }}) as team_offensive_rating_last_10,
+    cast(team_win_pct_season as {{ dbt.type_float() }}) as team_win_pct_season,
+    cast(team_blowout_share_last_10 as {{ dbt.type_float() }}) as team_blowout_share_last_10,
+    cast(opponent_defensive_rating_last_15 as {{ dbt.type_float() }}) as opponent_defensive_rating_last_15,
+    cast(opponent_pace_last_15 as {{ dbt.type_float() }}) as opponent_pace_last_15,
+    cast(pace_mismatch as {{ dbt.type_float() }}) as pace_mismatch,
+    player_form_as_of_date is not null as has_player_history,
+    team_form_as_of_date is not null as has_team_history,
+    opponent_form_as_of_date is not null as has_opponent_history,
+    cast(missing_required_features as {{ dbt.type_int() }}) as missing_required_features,
+    case
+        when player_form_as_of_date is null then 'cold_start'
+        when missing_required_features = 0 then 'complete'
+        else 'partial'
+    end as quality_tier,
+    game_date,
+    -- The latest game date any feature of this row was computed from; always before game_date.
+    greatest(
+        coalesce(player_form_as_of_date, team_form_as_of_date, opponent_form_as_of_date),
+        coalesce(team_form_as_of_date, player_form_as_of_date, opponent_form_as_of_date),
+        coalesce(opponent_form_as_of_date, player_form_as_of_date, team_form_as_of_date)
+    ) as last_source_game_date
+from features
