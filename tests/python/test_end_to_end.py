@@ -169,3 +169,51 @@ def test_corrupted_rescrape_fails_dbt_build_with_the_test_names(tmp_path: Path) 
     assert done.returncode != 0
     assert "not_null_stg_nba_stats__player_game_logs_minutes" in done.stdout
     assert "stg_player_game_logs_points_equal_shot_arithmetic" in done.stdout
+
+
+def test_feature_gate_fails_on_leakage_null_breach_and_constant_feature(
+    built_warehouse: Path, tmp_path: Path
+) -> None:
+    """Tamper with a copy of the built feature store the three ways the original system
+    shipped bad features, and check `dbt test` names each breach."""
+    tampered = tmp_path / "warehouse.duckdb"
+    tampered.write_bytes(built_warehouse.read_bytes())
+    with duckdb.connect(str(tampered)) as con:
+        # The original's leak: last-5 average including the game being predicted.
+        con.execute(
+            """
+            update ml.ml_feature_store as store
+            set points_avg_last_5 = (store.points_avg_last_5 * 4 + pgs.points) / 5,
+                last_source_game_date = store.game_date
+            from marts.player_game_summary as pgs
+            where pgs.player_id = store.player_id and pgs.game_id = store.game_id
+              and store.games_played_season_before >= 5
+            """
+        )
+        # "usage 100% NULL" for one season.
+        con.execute(
+            "update ml.ml_feature_store set usage_rate_avg_last_10 = null where season = '2023-24'"
+        )
+        # "everyone 0.5".
+        con.execute("update ml.ml_feature_store set team_win_pct_season = 0.5")
+    done = _run(
+        [
+            DBT,
+            "test",
+            "--select",
+            "ml_feature_store",
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        tmp_path,
+    )
+    assert done.returncode != 0
+    for breach in (
+        "ml_feature_store_features_predate_the_game",
+        "assert_feature_store_matches_brute_force_recompute",
+        "ml_feature_store_usage_rate_avg_last_10_null_rate_per_season",
+        "ml_feature_store_team_win_pct_season_varies_every_season",
+    ):
+        assert f"Failure in test {breach}" in done.stdout, breach
