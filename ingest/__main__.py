@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -17,6 +18,7 @@ from ingest.load import QuarantineError, load
 from ingest.sources import nba_stats
 
 log = logging.getLogger("ingest")
+TARGETS = ("duckdb", "bigquery")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,9 +51,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--entity", choices=nba_stats.ENTITIES, help="default: both")
     p.add_argument("--base-url", default=None, help="default: $NBA_STATS_BASE_URL or stats.nba.com")
 
-    p = sub.add_parser("load", help="load landed payloads into the DuckDB raw layer")
+    p = sub.add_parser("load", help="load landed payloads into the raw layer (DuckDB or BigQuery)")
+    p.add_argument(
+        "--target",
+        choices=TARGETS,
+        default=None,
+        help="warehouse to write (default: $DBT_TARGET, else duckdb)",
+    )
     p.add_argument("--duckdb-path", default=None, help="default: $NBA_DUCKDB_PATH")
-    p.add_argument("--schema", default=None, help="default: $NBA_RAW_SCHEMA or raw")
+    p.add_argument(
+        "--schema", default=None, help="schema / BigQuery dataset (default: $NBA_RAW_SCHEMA or raw)"
+    )
+    p.add_argument("--bq-project", default=None, help="BigQuery project (default: $BQ_PROJECT)")
+    p.add_argument(
+        "--bq-location", default=None, help="BigQuery location (default: $BQ_LOCATION or US)"
+    )
     p.add_argument("--strict", action="store_true", help="exit non-zero if anything is quarantined")
 
     p = sub.add_parser("build-bundle", help="regenerate data/bundled from ../shared/data")
@@ -69,6 +83,49 @@ def _report(summary: bundled.LandSummary, zone: LandingZone) -> None:
         summary.written,
         summary.unchanged,
     )
+
+
+def load_target(flag: str | None) -> str:
+    """--target, else $DBT_TARGET so the loader writes where dbt will read, else duckdb."""
+    target = flag or os.environ.get("DBT_TARGET") or "duckdb"
+    if target not in TARGETS:
+        raise ValueError(
+            f"unknown load target {target!r} (from $DBT_TARGET?): use one of {TARGETS}"
+        )
+    return target
+
+
+def _load(args: argparse.Namespace, zone: LandingZone) -> int:
+    try:
+        target = load_target(args.target)
+    except ValueError as err:
+        log.error("%s", err)
+        return 2
+    try:
+        if target == "bigquery":
+            project = args.bq_project or os.environ.get("BQ_PROJECT")
+            if not project:
+                log.error("the bigquery target needs a project: set BQ_PROJECT or --bq-project")
+                return 2
+            # Imported only here: the DuckDB path never loads the BigQuery client library.
+            from ingest.load_bigquery import load_bigquery
+
+            result = load_bigquery(
+                zone,
+                project=project,
+                dataset=args.schema,
+                location=args.bq_location,
+                strict=args.strict,
+            )
+        else:
+            result = load(
+                db_path=args.duckdb_path, schema=args.schema, strict=args.strict, zone=zone
+            )
+    except QuarantineError as err:
+        log.error("%s", err)
+        return 1
+    print(result.summary())
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -114,14 +171,7 @@ def _run(argv: Sequence[str] | None) -> int:
     elif args.command in pbp_cli.COMMANDS:
         return pbp_cli.run(args, zone)
     elif args.command == "load":
-        try:
-            result = load(
-                db_path=args.duckdb_path, schema=args.schema, strict=args.strict, zone=zone
-            )
-        except QuarantineError as err:
-            log.error("%s", err)
-            return 1
-        print(result.summary())
+        return _load(args, zone)
     elif args.command == "build-bundle":
         for path in bundled.build_bundle(args.shared_dir, args.bundle_dir):
             print(f"{path} {path.stat().st_size} bytes")

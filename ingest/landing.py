@@ -172,9 +172,21 @@ class LandingZone:
         }
         manifest_path = manifest_key(path)
         # Manifest first: a payload is never visible without the manifest that vouches for it.
-        self.storage.write_atomic(
-            manifest_path, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-        )
+        try:
+            self.storage.write_atomic(
+                manifest_path,
+                (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode(),
+            )
+        except FileExistsError:
+            # Another run landed the same bytes under the same path since our index was built
+            # (same day, other fetched_at). Its manifest vouches for them; keep it, never rewrite.
+            theirs = self.read_manifest(path)
+            if theirs is None or theirs.get("sha256") != sha:
+                raise
+            self.storage.write_atomic(path, data)
+            index[(request_key, sha[:SHA_PREFIX_LEN])] = path
+            log.debug("%s was landed concurrently by another run", path)
+            return Landed(path, manifest_path, sha, len(data), written=False)
         self.storage.write_atomic(path, data)
         index[(request_key, sha[:SHA_PREFIX_LEN])] = path
         log.debug("landed %s (%d bytes) from %s", path, len(data), origin)
@@ -184,7 +196,9 @@ class LandingZone:
         return self.storage.read(path)
 
     def read_manifest(self, payload_path: str) -> dict[str, Any] | None:
-        key = manifest_key(payload_path)
-        if not self.storage.exists(key):
+        # Read and catch rather than exists() then read(): one request per file on a bucket.
+        try:
+            raw = self.storage.read(manifest_key(payload_path))
+        except FileNotFoundError:
             return None
-        return json.loads(self.storage.read(key))
+        return json.loads(raw)

@@ -3,6 +3,10 @@
 Payloads are stored as the exact JSON text: parsing belongs to dbt staging. The loader only vets
 each file (manifest present and matching, UTF-8 JSON, the shape staging unnests) and sets aside
 anything else in raw.load_quarantine so one bad file never blocks the rest.
+
+The decision (load or quarantine, and why) is made once, in decide(); a RawWriter only creates
+tables, reports which landed paths it already holds, and appends rows. DuckDB's writer is here;
+BigQuery's is in ingest/load_bigquery.py.
 """
 
 from __future__ import annotations
@@ -12,10 +16,12 @@ import json
 import logging
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -97,30 +103,65 @@ class LoadResult:
         )
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
-    """Every known table exists even with nothing landed, so dbt sources always resolve."""
-    created: list[str] = []
-    con.execute(f"CREATE SCHEMA IF NOT EXISTS {_ident(schema)}")
-    raw_cols = ", ".join(f"{name} {kind}" for name, kind in RAW_COLUMNS)
-    for spec in SOURCES.values():
-        for entity in spec.entities:
-            table = table_name(spec.name, entity)
-            con.execute(
-                f"CREATE TABLE IF NOT EXISTS {_ident(schema)}.{_ident(table)} "
-                f"({raw_cols}, PRIMARY KEY (landed_path))"
-            )
-            created.append(f"{schema}.{table}")
-    quarantine_cols = ", ".join(f"{name} {kind}" for name, kind in QUARANTINE_COLUMNS)
-    con.execute(
-        f"CREATE TABLE IF NOT EXISTS {_ident(schema)}.{_ident(QUARANTINE_TABLE)} "
-        f"({quarantine_cols}, PRIMARY KEY (landed_path))"
-    )
-    return created
+def known_tables() -> list[str]:
+    """Every raw table, whether or not anything has landed for it, so dbt sources resolve."""
+    return [table_name(spec.name, entity) for spec in SOURCES.values() for entity in spec.entities]
 
 
-def _paths_in(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
-    rows = con.execute(f"SELECT landed_path FROM {_ident(schema)}.{_ident(table)}").fetchall()
-    return {row[0] for row in rows}
+@dataclass(frozen=True)
+class RawRow:
+    """One loadable landed file; fields in RAW_COLUMNS order. Timestamps are aware UTC."""
+
+    landed_path: str
+    source: str
+    entity: str
+    origin: str
+    request_key: str
+    fetched_at: datetime
+    sha256: str
+    bytes: int
+    loaded_at: datetime
+    payload: str
+
+    @property
+    def table(self) -> str:
+        return table_name(self.source, self.entity)
+
+
+@dataclass(frozen=True)
+class QuarantineRow:
+    """One landed file set aside, and why; fields in QUARANTINE_COLUMNS order."""
+
+    landed_path: str
+    source: str
+    entity: str
+    sha256: str
+    reason: str
+    quarantined_at: datetime
+
+
+@dataclass
+class Batch:
+    raw: dict[str, list[RawRow]] = field(default_factory=dict)  # table -> rows
+    quarantine: list[QuarantineRow] = field(default_factory=list)
+
+
+class RawWriter(Protocol):
+    """A warehouse the raw layer is written to. Thin on purpose: no vetting happens here."""
+
+    schema: str
+
+    def ensure_tables(self, tables: Sequence[str]) -> None:
+        """Create the schema, the raw tables named and the quarantine table if missing."""
+        ...
+
+    def landed_paths(self, table: str) -> set[str]: ...
+
+    def write(self, batch: Batch) -> None:
+        """Append every row of the batch (all-or-nothing where the warehouse allows)."""
+        ...
+
+    def describe(self) -> str: ...
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -178,6 +219,41 @@ def vet(
     return None, text, fetched_at
 
 
+def decide(
+    landed: LandedFile, data: bytes, manifest: dict[str, Any] | str | None, now: datetime
+) -> RawRow | QuarantineRow:
+    """Load or quarantine, with the reason: the one decision every writer shares.
+
+    manifest is the parsed sidecar, None when it is missing, or a string saying why it could
+    not be read. now is an aware UTC time stamped on the row.
+    """
+    sha = hashlib.sha256(data).hexdigest()
+
+    def quarantined(reason: str) -> QuarantineRow:
+        return QuarantineRow(landed.path, landed.source, landed.entity, sha, reason, now)
+
+    spec = SOURCES.get(landed.source)
+    if spec is None or landed.entity not in spec.entities:
+        return quarantined(f"unknown source/entity {landed.source}/{landed.entity}")
+    if isinstance(manifest, str):
+        return quarantined(manifest)
+    reason, text, fetched_at = vet(landed, data, manifest, spec)
+    if reason is not None or manifest is None or text is None or fetched_at is None:
+        return quarantined(reason or "not loadable")
+    return RawRow(
+        landed_path=landed.path,
+        source=landed.source,
+        entity=landed.entity,
+        origin=str(manifest.get("origin", "")),
+        request_key=landed.request_key,
+        fetched_at=fetched_at,
+        sha256=sha,
+        bytes=len(data),
+        loaded_at=now,
+        payload=text,
+    )
+
+
 def _read_manifest(zone: LandingZone, path: str) -> dict[str, Any] | str | None:
     try:
         manifest = zone.read_manifest(path)
@@ -188,62 +264,150 @@ def _read_manifest(zone: LandingZone, path: str) -> dict[str, Any] | str | None:
     return manifest
 
 
-def _examine(
-    zone: LandingZone, landed: LandedFile, now: datetime
-) -> tuple[tuple[Any, ...] | None, str | None]:
-    """A raw-table row for a loadable file, else None and the reason it is set aside."""
-    spec = SOURCES.get(landed.source)
-    if spec is None or landed.entity not in spec.entities:
-        return None, f"unknown source/entity {landed.source}/{landed.entity}"
-    manifest = _read_manifest(zone, landed.path)
-    if isinstance(manifest, str):
-        return None, manifest
-    data = zone.read(landed.path)
-    reason, text, fetched_at = vet(landed, data, manifest, spec)
-    if reason is not None or manifest is None or fetched_at is None:
-        return None, reason
-    row = (
-        landed.path,
-        landed.source,
-        landed.entity,
-        str(manifest.get("origin", "")),
-        landed.request_key,
-        _naive_utc(fetched_at),
-        manifest["sha256"],
-        len(data),
-        now,
-        text,
-    )
-    return row, None
+def examine(zone: LandingZone, landed: LandedFile, now: datetime) -> RawRow | QuarantineRow:
+    return decide(landed, zone.read(landed.path), _read_manifest(zone, landed.path), now)
 
 
-def _arrow(columns: tuple[tuple[str, str], ...], rows: list[tuple[Any, ...]]) -> pa.Table:
+def plan(
+    zone: LandingZone,
+    loaded_before: set[str],
+    quarantined_before: set[str],
+    now: datetime,
+    result: LoadResult,
+) -> Batch:
+    """Decide every landed file not yet in the warehouse; counts go into result."""
+    batch = Batch()
+    for landed in zone.iter_payloads():
+        result.seen += 1
+        if landed.path in loaded_before or landed.path in quarantined_before:
+            result.skipped += 1
+            result.previously_quarantined += landed.path in quarantined_before
+            continue
+        row = examine(zone, landed, now)
+        if isinstance(row, QuarantineRow):
+            log.warning("quarantined %s: %s", row.landed_path, row.reason)
+            batch.quarantine.append(row)
+            result.quarantine.append((row.landed_path, row.reason))
+        else:
+            batch.raw.setdefault(row.table, []).append(row)
+    return batch
+
+
+def load_into(writer: RawWriter, zone: LandingZone, strict: bool = False) -> LoadResult:
+    """Append every landed file the writer does not hold yet, as a raw row or a quarantine row."""
+    result = LoadResult()
+    tables = known_tables()
+    writer.ensure_tables(tables)
+    loaded_before: set[str] = set()
+    for table in tables:
+        loaded_before |= writer.landed_paths(table)
+    quarantined_before = writer.landed_paths(QUARANTINE_TABLE)
+
+    batch = plan(zone, loaded_before, quarantined_before, datetime.now(UTC), result)
+    writer.write(batch)
+    for table, rows in batch.raw.items():
+        result.loaded_by_table[f"{writer.schema}.{table}"] = len(rows)
+        log.info("loaded %d payloads into %s.%s", len(rows), writer.schema, table)
+    result.loaded = sum(result.loaded_by_table.values())
+    result.quarantined = len(batch.quarantine)
+
+    log.info("%s (landing %s -> %s)", result.summary(), zone.root, writer.describe())
+    if strict and (result.quarantined or result.previously_quarantined):
+        listed = "; ".join(f"{path}: {reason}" for path, reason in result.quarantine)
+        raise QuarantineError(
+            f"strict load: {result.quarantined} file(s) quarantined in this run, "
+            f"{result.previously_quarantined} earlier "
+            f"(see {writer.schema}.{QUARANTINE_TABLE}). {listed}"
+        )
+    return result
+
+
+def _arrow(
+    columns: tuple[tuple[str, str], ...], rows: Iterable[RawRow | QuarantineRow]
+) -> pa.Table:
+    tuples = [
+        tuple(_naive_utc(v) if isinstance(v, datetime) else v for v in astuple(row)) for row in rows
+    ]
     arrays = {
-        name: pa.array([row[i] for row in rows], type=ARROW_TYPES[kind])
+        name: pa.array([row[i] for row in tuples], type=ARROW_TYPES[kind])
         for i, (name, kind) in enumerate(columns)
     }
     return pa.table(arrays)
 
 
-def _insert(
-    con: duckdb.DuckDBPyConnection,
-    schema: str,
-    table: str,
-    columns: tuple[tuple[str, str], ...],
-    rows: list[tuple[Any, ...]],
-) -> None:
-    if not rows:
-        return
-    names = ", ".join(name for name, _ in columns)
-    # One Arrow batch per table: row-by-row executemany is orders of magnitude slower here.
-    con.register("incoming_batch", _arrow(columns, rows))
-    try:
-        con.execute(
-            f"INSERT INTO {_ident(schema)}.{_ident(table)} ({names}) "
-            f"SELECT {names} FROM incoming_batch"
+class DuckDBWriter:
+    """The embedded default target. DuckDB TIMESTAMP has no zone: values are stored as UTC."""
+
+    def __init__(self, db_path: str | os.PathLike[str], schema: str) -> None:
+        self.path = Path(db_path)
+        self.schema = schema
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(str(self.path))
+
+    def __enter__(self) -> DuckDBWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.con.close()
+
+    def describe(self) -> str:
+        return str(self.path)
+
+    def ensure_tables(self, tables: Sequence[str]) -> None:
+        schema = _ident(self.schema)
+        self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        raw_cols = ", ".join(f"{name} {kind}" for name, kind in RAW_COLUMNS)
+        for table in tables:
+            self.con.execute(
+                f"CREATE TABLE IF NOT EXISTS {schema}.{_ident(table)} "
+                f"({raw_cols}, PRIMARY KEY (landed_path))"
+            )
+        quarantine_cols = ", ".join(f"{name} {kind}" for name, kind in QUARANTINE_COLUMNS)
+        self.con.execute(
+            f"CREATE TABLE IF NOT EXISTS {schema}.{_ident(QUARANTINE_TABLE)} "
+            f"({quarantine_cols}, PRIMARY KEY (landed_path))"
         )
-    finally:
-        con.unregister("incoming_batch")
+
+    def landed_paths(self, table: str) -> set[str]:
+        rows = self.con.execute(
+            f"SELECT landed_path FROM {_ident(self.schema)}.{_ident(table)}"
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def _insert(
+        self,
+        table: str,
+        columns: tuple[tuple[str, str], ...],
+        rows: Sequence[RawRow | QuarantineRow],
+    ) -> None:
+        if not rows:
+            return
+        names = ", ".join(name for name, _ in columns)
+        # One Arrow batch per table: row-by-row executemany is orders of magnitude slower here.
+        self.con.register("incoming_batch", _arrow(columns, rows))
+        try:
+            self.con.execute(
+                f"INSERT INTO {_ident(self.schema)}.{_ident(table)} ({names}) "
+                f"SELECT {names} FROM incoming_batch"
+            )
+        finally:
+            self.con.unregister("incoming_batch")
+
+    def write(self, batch: Batch) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table, rows in batch.raw.items():
+                self._insert(table, RAW_COLUMNS, rows)
+            self._insert(QUARANTINE_TABLE, QUARANTINE_COLUMNS, batch.quarantine)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
 
 
 def load(
@@ -253,58 +417,7 @@ def load(
     strict: bool = False,
     zone: LandingZone | None = None,
 ) -> LoadResult:
+    """Load into DuckDB (the default target)."""
     zone = zone or LandingZone(landing_root)
-    schema = schema or raw_schema()
-    target = Path(db_path or duckdb_path())
-    target.parent.mkdir(parents=True, exist_ok=True)
-    result = LoadResult()
-    now = _naive_utc(datetime.now(UTC))
-
-    con = duckdb.connect(str(target))
-    try:
-        ensure_tables(con, schema)
-        loaded_before: set[str] = set()
-        for spec in SOURCES.values():
-            for entity in spec.entities:
-                loaded_before |= _paths_in(con, schema, table_name(spec.name, entity))
-        quarantined_before = _paths_in(con, schema, QUARANTINE_TABLE)
-
-        raw_rows: dict[str, list[tuple[Any, ...]]] = {}
-        quarantine_rows: list[tuple[Any, ...]] = []
-        for landed in zone.iter_payloads():
-            result.seen += 1
-            if landed.path in loaded_before or landed.path in quarantined_before:
-                result.skipped += 1
-                result.previously_quarantined += landed.path in quarantined_before
-                continue
-            row, reason = _examine(zone, landed, now)
-            if row is None:
-                log.warning("quarantined %s: %s", landed.path, reason)
-                sha = hashlib.sha256(zone.read(landed.path)).hexdigest()
-                quarantine_rows.append(
-                    (landed.path, landed.source, landed.entity, sha, reason, now)
-                )
-                result.quarantine.append((landed.path, str(reason)))
-                continue
-            raw_rows.setdefault(table_name(landed.source, landed.entity), []).append(row)
-
-        con.execute("BEGIN TRANSACTION")
-        for table, rows in raw_rows.items():
-            _insert(con, schema, table, RAW_COLUMNS, rows)
-            result.loaded_by_table[f"{schema}.{table}"] = len(rows)
-            log.info("loaded %d payloads into %s.%s", len(rows), schema, table)
-        _insert(con, schema, QUARANTINE_TABLE, QUARANTINE_COLUMNS, quarantine_rows)
-        con.execute("COMMIT")
-    finally:
-        con.close()
-
-    result.loaded = sum(result.loaded_by_table.values())
-    result.quarantined = len(quarantine_rows)
-    log.info("%s (landing %s -> %s)", result.summary(), zone.root, target)
-    if strict and (result.quarantined or result.previously_quarantined):
-        listed = "; ".join(f"{path}: {reason}" for path, reason in result.quarantine)
-        raise QuarantineError(
-            f"strict load: {result.quarantined} file(s) quarantined in this run, "
-            f"{result.previously_quarantined} earlier (see {schema}.{QUARANTINE_TABLE}). {listed}"
-        )
-    return result
+    with DuckDBWriter(db_path or duckdb_path(), schema or raw_schema()) as writer:
+        return load_into(writer, zone, strict=strict)

@@ -1,5 +1,5 @@
-"""Where landed bytes live. The landing zone and the loader talk only to this interface, so a
-bucket-backed implementation (gs:// roots) can slot in without either of them changing."""
+"""Where landed bytes live. The landing zone and the loader talk only to this interface, so the
+bucket-backed implementation (gs:// roots, ingest/gcs.py) slots in without either changing."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from typing import Protocol
 class Storage(Protocol):
     """Keys are '/'-separated paths relative to the storage root."""
 
-    def write_atomic(self, key: str, data: bytes) -> None: ...
+    def write_atomic(self, key: str, data: bytes) -> None:
+        """Readers see all of data or nothing. Raises FileExistsError instead of replacing an
+        existing key with different bytes where the backend can tell (GCS can, local cannot)."""
+        ...
 
     def exists(self, key: str) -> bool: ...
 
@@ -24,7 +27,7 @@ class Storage(Protocol):
     def uri(self, key: str) -> str: ...
 
 
-def _check_key(key: str) -> PurePosixPath:
+def check_key(key: str) -> PurePosixPath:
     path = PurePosixPath(key)
     if path.is_absolute() or ".." in path.parts or not path.parts:
         raise ValueError(f"storage key must be a relative path without '..': {key!r}")
@@ -38,7 +41,7 @@ class LocalStorage:
         self.fsync = fsync
 
     def _path(self, key: str) -> Path:
-        return self.root.joinpath(*_check_key(key).parts)
+        return self.root.joinpath(*check_key(key).parts)
 
     def write_atomic(self, key: str, data: bytes) -> None:
         target = self._path(key)
@@ -82,7 +85,8 @@ class LocalStorage:
 def open_storage(root: str | os.PathLike[str]) -> Storage:
     text = os.fspath(root)
     if text.startswith("gs://"):
-        raise NotImplementedError(
-            f"GCS landing roots are not implemented yet ({text}); use a local path for now"
-        )
+        # Imported here so local runs never pay for loading the Google client libraries.
+        from ingest.gcs import GCSStorage
+
+        return GCSStorage(text)
     return LocalStorage(text, fsync=os.environ.get("NBA_LANDING_FSYNC", "1") != "0")

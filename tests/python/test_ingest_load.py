@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 import subprocess
@@ -14,8 +16,9 @@ import pytest
 from conftest import PLAYER_2024_10_22, REPO, TEAM_2018_19
 
 from ingest.__main__ import main
-from ingest.landing import LandingZone
-from ingest.load import QuarantineError, load
+from ingest.landing import LandedFile, LandingZone
+from ingest.load import RAW_COLUMNS as LOADER_RAW_COLUMNS
+from ingest.load import QuarantineError, QuarantineRow, RawRow, decide, load
 
 PLAYER_KEY = "leaguegamelog_P_2024-25_2024-10-22_2024-10-22"
 TEAM_KEY = "leaguegamelog_T_2018-19_start_end"
@@ -220,3 +223,39 @@ def test_manifest_round_trip_matches_raw_row(tmp_path: Path) -> None:
             entity,
             key,
         )
+
+
+def test_decide_is_the_one_load_or_quarantine_decision(tmp_path: Path) -> None:
+    """Both writers (DuckDB here, BigQuery in load_bigquery) take rows from decide() only."""
+    zone = LandingZone(tmp_path / "landing")
+    land_real(zone)
+    now = datetime(2024, 10, 24, 6, tzinfo=UTC)
+    (player,) = zone.iter_payloads("nba_stats", "player_game_logs")
+    data = zone.read(player.path)
+    manifest = zone.read_manifest(player.path)
+
+    row = decide(player, data, manifest, now)
+    assert isinstance(row, RawRow)
+    assert [f.name for f in dataclasses.fields(RawRow)] == [name for name, _ in LOADER_RAW_COLUMNS]
+    assert (row.table, row.request_key, row.origin) == (
+        "nba_stats__player_game_logs",
+        PLAYER_KEY,
+        "file:tests/fixtures",
+    )
+    assert (row.fetched_at, row.loaded_at, row.bytes) == (FETCHED, now, len(data))
+    assert row.payload.encode("utf-8") == data
+
+    stranger = LandedFile(player.path, "nba_stats", "box_scores", PLAYER_KEY, player.sha_prefix)
+    tampered = data.replace(b"Counter", b"Countr")
+    cases = [
+        (player, data, None, "manifest missing"),
+        (player, data, "manifest unreadable: not a JSON object", "manifest unreadable"),
+        (stranger, data, manifest, "unknown source/entity nba_stats/box_scores"),
+        (player, tampered, manifest, "manifest mismatch: sha256"),
+    ]
+    for landed, body, sidecar, reason in cases:
+        set_aside = decide(landed, body, sidecar, now)
+        assert isinstance(set_aside, QuarantineRow), reason
+        assert set_aside.reason.startswith(reason)
+        assert set_aside.sha256 == hashlib.sha256(body).hexdigest()
+        assert (set_aside.landed_path, set_aside.quarantined_at) == (player.path, now)
