@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--shared-dir", default="../shared/data", help="where the shared data folder is"
     )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental marts from scratch (needed after their columns change)",
+    )
     build = commands.add_parser("build", help="dbt build (extra arguments go to dbt)")
     build.add_argument("dbt_args", nargs=argparse.REMAINDER)
     query = commands.add_parser("query", help="run one SQL query against the DuckDB warehouse")
@@ -48,13 +53,13 @@ def _timed(timings: dict[str, float], step: str, action: Callable[[], bool]) -> 
     return ok
 
 
-def run(from_shared: bool, shared_dir: str) -> int:
+def run(from_shared: bool, shared_dir: str, full_refresh: bool = False) -> int:
     timings: dict[str, float] = {}
     land_args = ["shared", "--shared-dir", shared_dir] if from_shared else ["bundled"]
     steps: list[tuple[str, Callable[[], bool]]] = [
         ("ingest (land payloads)", lambda: ingest_main(land_args) == 0),
         ("load (raw layer)", lambda: ingest_main(["load"]) == 0),
-        ("dbt build", lambda: run_dbt(["build"])),
+        ("dbt build", lambda: run_dbt(["build", *(["--full-refresh"] if full_refresh else [])])),
     ]
     for step, action in steps:
         if not _timed(timings, step, action):
@@ -69,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = _parser().parse_args(argv)
     if args.command == "run":
-        return run(args.from_shared, args.shared_dir)
+        return run(args.from_shared, args.shared_dir, args.full_refresh)
     if args.command == "query":
         run_query(Path(duckdb_path()), args.sql, args.max_rows)
         return 0

@@ -27,13 +27,15 @@
 
 
 {#- The common config of the incremental marts: merge on BigQuery, delete+insert on DuckDB,
-    partitioned by month of game_date and clustered on BigQuery. -#}
+    partitioned by month of game_date and clustered on BigQuery. A changed column list fails
+    the build and asks for --full-refresh: appending the column would leave it silently NULL
+    on every row built before. -#}
 {% macro incremental_mart_config(unique_key, cluster_by) -%}
     {{ config(
         materialized='incremental',
         unique_key=unique_key,
         incremental_strategy=('merge' if target.type == 'bigquery' else 'delete+insert'),
-        on_schema_change='append_new_columns',
+        on_schema_change='fail',
         partition_by=({'field': 'game_date', 'data_type': 'date', 'granularity': 'month'}
                       if target.type == 'bigquery' else none),
         cluster_by=(cluster_by if target.type == 'bigquery' else none),
