@@ -29,3 +29,17 @@
 {% macro duckdb__regex_capture(expr, pattern) -%}
     nullif(regexp_extract({{ expr }}, '{{ pattern }}', 1), '')
 {%- endmacro %}
+
+
+{#- Every match of `pattern` in `expr` replaced by `replacement` (no backreferences). -#}
+{% macro regex_replace(expr, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regex_replace', 'nba_props_warehouse')(expr, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regex_replace(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, r'{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}
+
+{% macro duckdb__regex_replace(expr, pattern, replacement) -%}
+    regexp_replace({{ expr }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
