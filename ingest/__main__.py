@@ -1,5 +1,5 @@
-"""python -m ingest {bundled,shared,fetch,fetch-pbp,bigdataball,load,build-bundle}; run from the
-repo root."""
+"""python -m ingest {bundled,shared,fetch,fetch-pbp,bigdataball,fetch-schedule,fetch-odds,
+pickem-lines,import-lines,load,build-bundle}; run from the repo root."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ingest import bundled, pbp_cli
+from ingest import bundled, context_cli, pbp_cli
 from ingest.http import HttpClient, HttpConfig, HttpFetchError
 from ingest.landing import LandingZone, default_root
 from ingest.load import QuarantineError, load
@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--bundle-dir", default=bundled.DEFAULT_BUNDLE_DIR)
 
     pbp_cli.add_parsers(sub)
+    context_cli.add_parsers(sub)
     return parser
 
 
@@ -170,6 +171,8 @@ def _run(argv: Sequence[str] | None) -> int:
             return 1
     elif args.command in pbp_cli.COMMANDS:
         return pbp_cli.run(args, zone)
+    elif args.command in context_cli.COMMANDS:
+        return context_cli.run(args, zone)
     elif args.command == "load":
         return _load(args, zone)
     elif args.command == "build-bundle":

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from ingest.landing import LandingZone
+from ingest import bundled_lines
+from ingest.landing import Landed, LandingZone
 from ingest.reconstruct import Payload, daily_payloads, recorded_payload
 from ingest.reconstruct_pbp import game_dates_from_log_csv, playbyplay_payloads
 from ingest.sources import nba_stats, nba_stats_pbp
@@ -167,6 +168,9 @@ def build_bundle(
         count = write_bundle_file(target, (payload for payload, _ in pairs), dates)
         log.info("wrote %s: %d payloads, %d bytes", target, count, target.stat().st_size)
         written.append(target)
+    lines = bundled_lines.build_lines_bundle(shared, out)
+    if lines is not None:
+        written.append(lines)
     return written
 
 
@@ -266,7 +270,17 @@ def land_bundled(
             part.unchanged,
         )
         total.add(part)
+    total.add(_summary(bundled_lines.land_bundled_lines(zone, bundle_dir, seasons, through)))
     return total
+
+
+def _summary(landed: Iterable[Landed]) -> LandSummary:
+    part = LandSummary()
+    for item in landed:
+        part.written += item.written
+        part.unchanged += not item.written
+        part.files.append(item.path)
+    return part
 
 
 # --- the full-scale backfill straight from ../shared/data -------------------------------------
@@ -316,4 +330,6 @@ def land_from_shared(
                     part.unchanged,
                 )
             total.add(part)
+    if seasons is None or bundled_lines.PICKEM_SEASON in set(seasons):
+        total.add(_summary(bundled_lines.land_shared_lines(zone, shared)))
     return total

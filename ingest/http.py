@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,6 +45,32 @@ BROWSER_HEADERS: dict[str, str] = {
     "Sec-Fetch-Site": "same-site",
     "Connection": "keep-alive",
 }
+
+
+# Query parameters that carry credentials (The Odds API takes its key as ?apiKey=). Their values
+# never reach a log line, an error message or Fetched.url (which loaders record as the origin).
+SECRET_PARAMS = ("apiKey", "api_key", "key", "token", "access_token")
+REDACTED = "REDACTED"
+_SECRET_VALUE = re.compile(r"(?i)(?<![A-Za-z0-9_])(" + "|".join(SECRET_PARAMS) + r")=[^&#\s'\"]*")
+
+
+def redact(text: str) -> str:
+    """Text (a URL, an exception message) with every secret query parameter's value replaced."""
+    return _SECRET_VALUE.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
+
+
+class _RedactSecrets(logging.Filter):
+    """urllib3 logs every request line, query string included, at DEBUG (`ingest -v`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_RedactSecrets())
 
 
 def _env_float(name: str, default: float) -> float:
@@ -165,8 +192,8 @@ class HttpClient:
         sleep = state.next_action.sleep if state.next_action else 0.0
         log.warning(
             "retrying %s after %s (attempt %d of %d), sleeping %.2fs",
-            state.args[0] if state.args else "?",
-            exc,
+            redact(str(state.args[0])) if state.args else "?",
+            redact(str(exc)),
             state.attempt_number,
             self.config.max_attempts,
             sleep,
@@ -196,19 +223,18 @@ class HttpClient:
         except RetryError as err:
             last = err.last_attempt.exception()
             status = last.response.status_code if isinstance(last, _RetryableStatus) else None
-            detail = None if status is not None else f"{type(last).__name__}: {last}"
+            detail = None if status is not None else redact(f"{type(last).__name__}: {last}")
             attempts = err.last_attempt.attempt_number
-            raise HttpFetchError(full_url, attempts, status, detail) from last
+            raise HttpFetchError(redact(full_url), attempts, status, detail) from last
         if response.status_code >= 400:
             attempts = retrying.statistics.get("attempt_number", 1)
             raise HttpFetchError(
-                response.url, attempts, response.status_code, "status is not retryable"
+                redact(response.url), attempts, response.status_code, "status is not retryable"
             )
-        log.info(
-            "GET %s -> %d (%d bytes)", response.url, response.status_code, len(response.content)
-        )
+        shown_url = redact(response.url)
+        log.info("GET %s -> %d (%d bytes)", shown_url, response.status_code, len(response.content))
         return Fetched(
-            url=response.url,
+            url=shown_url,
             status=response.status_code,
             content=response.content,
             headers=dict(response.headers),

@@ -6,7 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.sources import bigdataball, nba_cdn, nba_stats, nba_stats_pbp
+from ingest.sources import (
+    bigdataball,
+    nba_cdn,
+    nba_schedule,
+    nba_stats,
+    nba_stats_pbp,
+    odds_api,
+    pickem_lines,
+    user_lines,
+)
 
 
 def utf8_text(data: bytes) -> str:
@@ -46,6 +55,35 @@ SOURCES: dict[str, SourceSpec] = {
         entities={
             bigdataball.PLAY_BY_PLAY: EntitySpec(
                 bigdataball.check_play_by_play, bigdataball.payload_text, "csv"
+            )
+        },
+    ),
+    # Pre-game context: schedule, player points lines (three feeds) and game lines.
+    nba_schedule.SOURCE: SourceSpec(
+        name=nba_schedule.SOURCE,
+        entities={nba_schedule.LEAGUE_SCHEDULE: EntitySpec(nba_schedule.check_schedule)},
+    ),
+    odds_api.SOURCE: SourceSpec(
+        name=odds_api.SOURCE,
+        entities={
+            odds_api.EVENTS: EntitySpec(odds_api.check_events),
+            odds_api.PLAYER_PROPS: EntitySpec(odds_api.check_event_odds),
+            odds_api.GAME_LINES: EntitySpec(odds_api.check_event_odds),
+        },
+    ),
+    pickem_lines.SOURCE: SourceSpec(
+        name=pickem_lines.SOURCE,
+        entities={
+            pickem_lines.PLAYER_PROPS: EntitySpec(
+                pickem_lines.check_payload, pickem_lines.payload_text, "csv"
+            )
+        },
+    ),
+    user_lines.SOURCE: SourceSpec(
+        name=user_lines.SOURCE,
+        entities={
+            user_lines.PLAYER_POINTS: EntitySpec(
+                user_lines.check_payload, user_lines.payload_text, "csv"
             )
         },
     ),

@@ -164,7 +164,8 @@ def test_land_bundled_lands_every_payload_once(
     monkeypatch.chdir(REPO)
     zone = LandingZone(tmp_path / "landing")
     summary = bundled.land_bundled(seasons=["2024-25", "2018-19"], zone=zone)
-    assert (summary.written, summary.unchanged) == (163 + 168 + 1 + 329, 0)
+    # + the 84 pick'em line files of 2024-25 (ingest/bundled_lines.py)
+    assert (summary.written, summary.unchanged) == (163 + 168 + 1 + 329 + 84, 0)
     team = [f for f in zone.iter_payloads("nba_stats", "team_game_logs")]
     assert len(team) == 1
     manifest = zone.read_manifest(team[0].path)
@@ -176,7 +177,7 @@ def test_land_bundled_lands_every_payload_once(
     assert zone.read(team[0].path) == TEAM_2018_19.read_bytes()
 
     again = bundled.land_bundled(seasons=["2024-25", "2018-19"], zone=zone)
-    assert (again.written, again.unchanged) == (0, 661)
+    assert (again.written, again.unchanged) == (0, 745)
 
 
 def test_cli_bundled_then_load_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -184,11 +185,12 @@ def test_cli_bundled_then_load_end_to_end(tmp_path: Path, monkeypatch: pytest.Mo
     root, db = str(tmp_path / "landing"), str(tmp_path / "db.duckdb")
     assert main(["--landing-root", root, "bundled"]) == 0
     result = load(landing_root=root, db_path=db)
-    assert (result.seen, result.loaded, result.quarantined) == (821, 821, 0)
+    assert (result.seen, result.loaded, result.quarantined) == (905, 905, 0)
     assert result.loaded_by_table == {
         "raw.nba_stats__player_game_logs": 491,
         "raw.nba_stats__team_game_logs": 1,
         "raw.nba_stats__play_by_play": 329,
+        "raw.pickem_lines__player_props": 84,
     }
 
 
@@ -218,9 +220,9 @@ def test_land_from_shared_reconstructs_team_logs_and_matches_the_bundle(tmp_path
 
     # The same season from the bundle and from shared/ is the same bytes: nothing new lands.
     from_shared = bundled.land_from_shared(shared_dir=shared, seasons=["2024-25"], zone=zone)
-    assert from_shared is not None and from_shared.written == 163
+    assert from_shared is not None and from_shared.written == 163 + 84  # + pick'em line files
     from_bundle = bundled.land_bundled(seasons=["2024-25"], bundle_dir=BUNDLE, zone=zone)
-    assert (from_bundle.written, from_bundle.unchanged) == (0, 163)
+    assert (from_bundle.written, from_bundle.unchanged) == (0, 163 + 84)
 
 
 def test_bundle_lines_have_exactly_the_documented_keys() -> None:

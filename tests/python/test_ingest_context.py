@@ -1,0 +1,255 @@
+"""Pre-game context loaders: NBA.com schedule, The Odds API (props and game lines), pick'em line
+files, a user's own lines CSV, and the bundled pick'em files.
+
+The real schedule and Odds API payloads are restricted (no licence to redistribute), so the
+tests that replay them read ../shared/data/restricted at run time and skip when it is absent.
+The pick'em files are MIT and ship in data/bundled.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SHARED, Replay, Reply
+
+from ingest import bundled_lines
+from ingest.__main__ import main
+from ingest.csv_payload import csv_rows
+from ingest.http import HttpClient, HttpConfig, redact
+from ingest.landing import LandingZone, parse_timestamp
+from ingest.load import load
+from ingest.sources import nba_schedule, odds_api, pickem_lines, user_lines
+
+RESTRICTED = SHARED / "restricted" / "nba-stats-scraper-samples"
+SECRET = "0123456789abcdef0123456789abcdef"
+FAST = {"min_delay": 0.0, "backoff_base": 0.01, "backoff_max": 0.05, "jitter": 0.01}
+BUNDLE = REPO / "data" / "bundled"
+
+
+def restricted_or_skip(relative: str) -> bytes:
+    path = RESTRICTED / relative
+    if not path.is_file():
+        pytest.skip(f"restricted sample {path} is absent (only the project workspace has it)")
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
+
+def client() -> HttpClient:
+    return HttpClient(HttpConfig(**{"timeout": 5.0, "max_attempts": 3, **FAST}))
+
+
+# --- The Odds API ------------------------------------------------------------------------
+
+
+def test_redact_hides_key_values_in_urls_and_messages() -> None:
+    url = f"https://api.the-odds-api.com/v4/sports/x/events?apiKey={SECRET}&regions=us"
+    assert (
+        redact(url) == "https://api.the-odds-api.com/v4/sports/x/events?apiKey=REDACTED&regions=us"
+    )
+    message = f"Max retries exceeded with url: /v4/x?markets=a&apiKey={SECRET} (Caused by ...)"
+    assert SECRET not in redact(message)
+    assert redact("monkey=1&keys=2") == "monkey=1&keys=2"
+
+
+def test_historical_props_land_exact_bytes_and_never_the_key(
+    replay: Replay,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    events = restricted_or_skip("oddsa_events_his/raw_aaf97612.json")
+    props = restricted_or_skip("oddsa_player_props_his/raw_d894c998.json")
+    monkeypatch.setenv(odds_api.API_KEY_ENV, SECRET)
+    # The events list, the MEM@NOP props, then "no markets yet" for every other event.
+    replay.queue(Reply(body=events), Reply(body=props), Reply(status=204, body=b""))
+    zone = LandingZone(tmp_path)
+    at = parse_timestamp("2025-03-09T23:55:38Z")
+    with caplog.at_level(logging.DEBUG), client() as http:
+        report = odds_api.fetch_slate(
+            http, zone, [odds_api.PLAYER_PROPS], at=at, hours_ahead=0.5, url_base=f"{replay.url}/v4"
+        )
+
+    assert replay.seen[0].path == "/v4/historical/sports/basketball_nba/events"
+    assert replay.seen[0].query["date"] == ["2025-03-09T23:55:38Z"]
+    props_call = replay.seen[1]
+    assert props_call.path == (
+        "/v4/historical/sports/basketball_nba/events/242c77a8d5890e18bab91773ad32fcb5/odds"
+    )
+    assert props_call.query["markets"] == ["player_points"]
+    assert props_call.query["apiKey"] == [SECRET]  # sent to the API, and nowhere else
+    assert report.events == len(replay.seen) - 1 and report.events >= 2
+    assert [landed.written for landed in report.landed] == [True]
+    assert len(report.empty) == report.events - 1 and not report.failed
+
+    (props_file,) = zone.iter_payloads(odds_api.SOURCE, odds_api.PLAYER_PROPS)
+    assert zone.read(props_file.path) == props
+    assert props_file.request_key == "event_242c77a8d5890e18bab91773ad32fcb5_player_props"
+    for landed in zone.iter_payloads():
+        manifest = zone.read_manifest(landed.path)
+        assert manifest is not None and "apiKey" not in manifest["params"]
+        assert "apiKey=REDACTED" in manifest["origin"]
+        assert SECRET not in json.dumps(manifest)
+    assert SECRET not in caplog.text
+
+    result = load(landing_root=tmp_path, db_path=tmp_path / "db.duckdb")
+    assert result.quarantined == 0
+    assert result.loaded_by_table == {"raw.odds_api__events": 1, "raw.odds_api__player_props": 1}
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "oddsa_player_props_his/raw_4fd911e4.json",
+        "oddsa_player_props_his/raw_d894c998.json",
+        "oddsa_game_lines_his/raw_b722994c.json",
+    ],
+)
+def test_real_event_odds_pass_the_loader_gate(relative: str) -> None:
+    assert odds_api.check_event_odds(json.loads(restricted_or_skip(relative))) is None
+
+
+def test_events_gate_and_odds_gate_refuse_wrong_shapes() -> None:
+    assert odds_api.check_event_odds([]) == "event is not an object"
+    assert "bookmakers" in str(
+        odds_api.check_event_odds(
+            {"id": "0" * 32, "commence_time": "x", "home_team": "a", "away_team": "b"}
+        )
+    )
+    assert odds_api.check_events({"message": "Invalid API key"}) == "events payload is not a list"
+    with pytest.raises(ValueError):
+        odds_api.validate_event_id("../etc")
+
+
+def test_fetch_odds_without_a_key_stops_before_any_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, replay: Replay
+) -> None:
+    monkeypatch.delenv(odds_api.API_KEY_ENV, raising=False)
+    code = main(["--landing-root", str(tmp_path), "fetch-odds", "--base-url", f"{replay.url}/v4"])
+    assert code == 2 and replay.seen == []
+
+
+# --- NBA.com schedule --------------------------------------------------------------------
+
+
+def test_schedule_falls_back_to_the_backup_url_and_lands_exact_bytes(
+    replay: Replay, tmp_path: Path
+) -> None:
+    body = restricted_or_skip("nbac_schedule_api/raw_80cb1fd6.json.gz")
+    assert nba_schedule.check_schedule(json.loads(body)) is None
+    replay.queue(Reply(status=404, body=b"<html>not found</html>"), Reply(body=body))
+    zone = LandingZone(tmp_path)
+    with client() as http:
+        landed = nba_schedule.fetch_schedule(
+            http, zone, [f"{replay.url}/primary.json", f"{replay.url}/backup.json"]
+        )
+    assert [seen.path for seen in replay.seen] == ["/primary.json", "/backup.json"]
+    assert zone.read(landed.path) == body
+    assert landed.path.startswith("nba_schedule/league_schedule/dt=")
+    assert "/scheduleLeagueV2_2024-25." in landed.path
+
+
+def test_schedule_gate_names_what_is_missing() -> None:
+    assert nba_schedule.check_schedule({"leagueSchedule": {}}) == (
+        "missing or empty leagueSchedule.gameDates"
+    )
+    game = {"gameId": "0022400561", "homeTeam": {"teamTricode": "PHI"}, "awayTeam": {}}
+    problem = nba_schedule.check_schedule({"leagueSchedule": {"gameDates": [{"games": [game]}]}})
+    assert problem == "gameDates[0].games[0].awayTeam lacks teamTricode"
+    assert nba_schedule.request_key(b"not json") == "scheduleLeagueV2"
+
+
+# --- pick'em line files ------------------------------------------------------------------
+
+
+def test_bundled_pickem_files_are_the_upstream_files_unchanged() -> None:
+    folder = SHARED / bundled_lines.PICKEM_DIR
+    if not folder.is_dir():
+        pytest.skip(f"{folder} is absent")
+    records = list(bundled_lines.read_lines_bundle(bundled_lines.bundle_path(BUNDLE)))
+    assert len(records) == 84
+    for record in records:
+        name = record["params"]["file_name"]  # type: ignore[index]
+        assert str(record["payload_text"]).encode() == (folder / str(name)).read_bytes()
+
+
+def test_through_lands_the_line_files_up_to_the_next_day(tmp_path: Path) -> None:
+    zone = LandingZone(tmp_path)
+    landed = bundled_lines.land_bundled_lines(zone, BUNDLE, through=date(2024, 10, 23))
+    assert sorted(item.path.split("/")[-1].split(".")[0] for item in landed) == [
+        "lines_2024-10-22",
+        "lines_2024-10-23",
+        "lines_2024-10-24",
+    ]
+    assert all(item.path.endswith(".csv") for item in landed)
+    assert bundled_lines.land_bundled_lines(zone, BUNDLE, seasons=["2018-19"]) == []
+
+
+def test_pickem_folder_lands_named_files_and_rejects_others(tmp_path: Path) -> None:
+    folder = tmp_path / "lines"
+    folder.mkdir()
+    record = next(bundled_lines.read_lines_bundle(bundled_lines.bundle_path(BUNDLE)))
+    (folder / "10_22_2024.csv").write_text(str(record["payload_text"]), encoding="utf-8")
+    (folder / "latest.csv").write_text(str(record["payload_text"]), encoding="utf-8")
+    zone = LandingZone(tmp_path / "landing")
+    report = pickem_lines.land_folder(zone, folder)
+    assert [item.path.split("/")[-1].split(".")[0] for item in report.landed] == [
+        "lines_2024-10-22"
+    ]
+    assert [key for key, _ in report.rejected] == ["latest.csv"]
+    payload = json.loads(pickem_lines.payload_text(zone.read(report.landed[0].path)))
+    assert pickem_lines.check_payload(payload) is None
+    headers, rows = csv_rows(str(record["payload_text"]))
+    assert payload["resultSets"][0]["headers"] == headers
+    assert len(payload["resultSets"][0]["rowSet"]) == len(rows)
+
+
+# --- a user's own lines ------------------------------------------------------------------
+
+# Real lines (PrizePicks, 2024-10-22 file), written the way a user would keep them.
+USER_CSV = (
+    "game_date,player_name,team_abbr,opponent_abbr,line,book,snapshot_at\n"
+    "2024-10-22,Jayson Tatum,BOS,NYK,26.5,prizepicks,2024-10-22T00:00:00Z\n"
+    "2024-10-22,Jalen Brunson,NYK,BOS,27.5,prizepicks,\n"
+)
+
+
+def test_import_lines_lands_a_valid_file(tmp_path: Path) -> None:
+    source = tmp_path / "my lines.csv"
+    source.write_text(USER_CSV, encoding="utf-8")
+    root = tmp_path / "landing"
+    assert main(["--landing-root", str(root), "import-lines", str(source)]) == 0
+    (landed,) = LandingZone(root).iter_payloads(user_lines.SOURCE, user_lines.PLAYER_POINTS)
+    assert landed.request_key == "import_my_lines"
+    assert landed.path.endswith(".csv")
+    result = load(landing_root=root, db_path=tmp_path / "db.duckdb")
+    assert result.loaded_by_table == {"raw.user_lines__player_points": 1}
+
+
+def test_import_lines_refuses_unusable_rows_with_line_numbers(tmp_path: Path) -> None:
+    bad = (
+        "game_date,player_name,team_abbr,line,snapshot_at\n"
+        "10/22/2024,Jayson Tatum,BOS,26.5,\n"
+        "2024-10-22,,Boston,over,2024-10-22 18:00\n"
+    )
+    with pytest.raises(ValueError) as err:
+        user_lines.validate(bad.encode())
+    message = str(err.value)
+    for expected in (
+        "line 2: game_date '10/22/2024'",
+        "line 3: player_name is empty",
+        "line 3: team_abbr 'Boston'",
+        "line 3: line 'over' is not a number",
+        "line 3: snapshot_at '2024-10-22 18:00' has no time zone",
+    ):
+        assert expected in message
+    with pytest.raises(ValueError, match="missing required column"):
+        user_lines.validate(b"player,line\nJayson Tatum,26.5\n")
+    source = tmp_path / "bad.csv"
+    source.write_text(bad, encoding="utf-8")
+    assert main(["--landing-root", str(tmp_path / "landing"), "import-lines", str(source)]) == 1
+    assert not (tmp_path / "landing").exists()
