@@ -10,7 +10,11 @@
   NULL to every zone column. is_shot_zone_reconciled says whether the zone counts add up to
   the box score (FGA and 3PA); they do not when the feed's shot could not be attributed to the
   player (name-only feeds) or the feed and the box score disagree.
+
+  A table: read by the marts and by many data tests; as a view each would re-parse the
+  player logs.
 -#}
+{{ config(materialized='table') }}
 
 with
 

@@ -3,7 +3,11 @@
   for players (int_player_game_shot_zones). Every shot of the feed counts here, including
   those whose shooter could not be named, so a team's zone counts reconcile with its box
   score whenever the feed is complete. unattributed_attempts counts the shots no player got.
+
+  A table: read twice by team_defense_zone_analysis, by the team marts and by many data
+  tests; as a view each would re-parse the box scores.
 -#}
+{{ config(materialized='table') }}
 
 with
 
