@@ -66,7 +66,8 @@ class FittedModel:
         return int(value) if value is not None else None
 
     def predict(self, matrix: np.ndarray) -> np.ndarray:
-        return np.asarray(self.estimator.predict(matrix), dtype=np.float64)
+        # Points cannot be negative; a leaf can still push a bench player slightly below 0.
+        return np.maximum(np.asarray(self.estimator.predict(matrix), dtype=np.float64), 0.0)
 
     def importance(self, features: Sequence[str]) -> dict[str, float]:
         """Share of the model's importance per feature, summing to 1 (gain / loss change)."""
