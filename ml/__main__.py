@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ml.artifacts import PRODUCTION_SET, artifacts_root, walkforward_set
 from ml.contract import read_contract
-from ml.data import load_lines, load_store
+from ml.data import attach_lines, load_lines, load_store
 from ml.predictions import DEFAULT_MIN_EDGE
 from ml.warehouse import connect
 
@@ -108,7 +108,8 @@ def cmd_evaluate(
             **summarise(result.predictions, lines, prefix="rolling_"),
         }
     (set_dir / EVALUATION_FILE).write_text(json.dumps(evaluation, indent=2, default=str) + "\n")
-    result.predictions.to_parquet(set_dir / TEST_PREDICTIONS_FILE)
+    # Saved with their lines so the report draws from exactly the rows summarised here.
+    attach_lines(result.predictions, lines).to_parquet(set_dir / TEST_PREDICTIONS_FILE)
     print(f"\nWalk-forward {season}: trained on {evaluation['training_window']['seasons']}")
     print(populations_text(summary))
     print()

@@ -42,7 +42,8 @@ def load_store(warehouse: Warehouse, contract: FeatureContract) -> pd.DataFrame:
             f"{warehouse.relation(*STORE)} lacks contract feature(s) {missing}: the YAML "
             f"({contract.source}) is newer than the table; run `dbt build`"
         )
-    optional = [c for c in ("last_source_game_date",) if c in columns]
+    # Bookkeeping columns of the store, read when present (never model inputs).
+    optional = [c for c in ("last_source_game_date", "has_player_history") if c in columns]
     select = ",\n        ".join(
         [f"f.{c}" for c in (*ROW_COLUMNS, *optional)]
         + [f"f.{c}" for c in contract.features]

@@ -61,9 +61,17 @@ def prediction_rows(
     """Long format: one row per model and player-game, with edge and recommendation."""
     created_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     line = rows["line"].to_numpy(dtype=np.float64)
+    # A player's first game of the season has no form features: the prediction rests on team
+    # context alone, so it is written (and graded for MAE) but never recommended.
+    if "has_player_history" in rows:
+        cold_start = ~rows["has_player_history"].to_numpy(dtype=bool, na_value=False)
+    else:
+        cold_start = np.zeros(len(rows), dtype=bool)
     parts = []
     for name, predicted in predictions.items():
         edge = predicted - line
+        recommendation = recommend(edge, min_edge)
+        recommendation[cold_start & (recommendation != "NO_LINE")] = "PASS"
         parts.append(
             pd.DataFrame(
                 {
@@ -75,7 +83,7 @@ def prediction_rows(
                     "predicted_points": predicted,
                     "line": line,
                     "edge": edge,
-                    "recommendation": recommend(edge, min_edge),
+                    "recommendation": recommendation,
                     "min_edge": float(min_edge),
                     "scoring_mode": mode,
                     "created_at": created_at,

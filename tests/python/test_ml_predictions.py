@@ -143,3 +143,19 @@ def test_line_population_is_empty_when_the_context_mart_is_missing(
     lines = load_lines(warehouse)
     assert lines.frame[["player_id", "line"]].values.tolist() == [[1628973, 26.5]]
     assert lines.frame["opening_line"].isna().all()
+
+
+def test_cold_start_rows_are_never_recommended() -> None:
+    store = pd.DataFrame(
+        {
+            # Jaxson Hayes and Gabe Vincent, LAL opening night 2024-10-22 (0022400062): real
+            # lines of 4.5 and 3.5, and no earlier game that season
+            "player_id": [1629637, 1629216, 1628973],
+            "game_id": ["0022400062", "0022400062", "0022400061"],
+            "game_date": pd.to_datetime(["2024-10-22"] * 3),
+            "line": [4.5, 3.5, np.nan],
+            "has_player_history": [False, True, False],
+        }
+    )
+    rows = prediction_rows(store, {"mean": np.array([8.0, 8.0, 20.0])}, {"mean": "m"}, "demo", 3.0)
+    assert rows["recommendation"].tolist() == ["PASS", "OVER", "NO_LINE"]
