@@ -11,10 +11,12 @@ from pathlib import Path
 
 from ingest.__main__ import main as ingest_main
 from ingest.load import duckdb_path
+from ml.__main__ import main as ml_main
 from pipeline.dbt import run_dbt
 from pipeline.summary import print_summary, run_query
 
 log = logging.getLogger("pipeline")
+GRADING_SELECTOR = "stg_ml_predictions__player_points_predictions+"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,6 +62,12 @@ def run(from_shared: bool, shared_dir: str, full_refresh: bool = False) -> int:
         ("ingest (land payloads)", lambda: ingest_main(land_args) == 0),
         ("load (raw layer)", lambda: ingest_main(["load"]) == 0),
         ("dbt build", lambda: run_dbt(["build", *(["--full-refresh"] if full_refresh else [])])),
+        # The ML step, then dbt again to grade what it wrote (predictions source and marts).
+        ("ml train", lambda: ml_main(["train"]) == 0),
+        ("ml evaluate", lambda: ml_main(["evaluate"]) == 0),
+        ("ml score", lambda: ml_main(["score"]) == 0),
+        ("dbt build (grading)", lambda: run_dbt(["build", "--select", GRADING_SELECTOR])),
+        ("ml report", lambda: ml_main(["report"]) == 0),
     ]
     for step, action in steps:
         if not _timed(timings, step, action):
