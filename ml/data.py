@@ -23,6 +23,9 @@ SUMMARY = ("marts", "player_game_summary")
 # absent from older warehouses, which then simply have no line population.
 CONTEXT = ("marts", "upcoming_player_game_context")
 KEYS = ("player_id", "game_id")
+# The mart is still settling its names; the first column present wins.
+CURRENT_LINE_COLUMNS = ("current_line", "current_points_line")
+OPENING_LINE_COLUMNS = ("opening_line", "opening_points_line")
 ROW_COLUMNS = ("player_id", "game_id", "game_date", "season", "feature_version")
 LABEL = "actual_points"
 
@@ -109,20 +112,21 @@ def load_lines(warehouse: Warehouse) -> Lines:
     columns = warehouse.columns(*CONTEXT)
     if columns is None:
         return _no_lines(f"{relation} does not exist in this warehouse yet")
-    needed = [c for c in (*KEYS, "current_line") if c not in columns]
+    current = next((c for c in CURRENT_LINE_COLUMNS if c in columns), None)
+    needed = [c for c in KEYS if c not in columns] + ([] if current else ["current_line"])
     if needed:
         return _no_lines(f"{relation} has no column(s) {needed} yet")
-    opening = "opening_line" if "opening_line" in columns else "cast(null as double)"
+    opening = next((c for c in OPENING_LINE_COLUMNS if c in columns), "cast(null as double)")
     has_line = "and has_line" if "has_line" in columns else ""
     frame = warehouse.query(
         f"""
-        select player_id, game_id, current_line as line, {opening} as opening_line
+        select player_id, game_id, {current} as line, {opening} as opening_line
         from {relation}
-        where current_line is not null {has_line}
+        where {current} is not null and game_id is not null {has_line}
         """
     )
     duplicated = frame.duplicated(list(KEYS), keep=False)
-    note = f"{relation}.current_line: {len(frame)} player-games with a line"
+    note = f"{relation}.{current}: {len(frame)} player-games with a line"
     if duplicated.any():
         # Two lines for one player-game: no way to tell which was live, so neither is used.
         note += f"; {int(duplicated.sum())} rows dropped (more than one line per player-game)"

@@ -159,3 +159,15 @@ def test_cold_start_rows_are_never_recommended() -> None:
     )
     rows = prediction_rows(store, {"mean": np.array([8.0, 8.0, 20.0])}, {"mean": "m"}, "demo", 3.0)
     assert rows["recommendation"].tolist() == ["PASS", "OVER", "NO_LINE"]
+
+
+def test_line_column_may_be_named_current_points_line(warehouse: DuckDBWarehouse) -> None:
+    warehouse.execute("create schema marts")
+    warehouse.execute(
+        "create table marts.upcoming_player_game_context as select 1628973 as player_id, "
+        "'0022400061' as game_id, 26.5 as current_points_line, 25.5 as opening_points_line, "
+        "true as has_line"
+    )
+    lines = load_lines(warehouse)
+    assert lines.frame[["line", "opening_line"]].values.tolist() == [[26.5, 25.5]]
+    assert "current_points_line" in lines.note
