@@ -105,7 +105,7 @@ def cmd_evaluate(
         evaluation["rolling"] = {
             "retrain_every_days": retrain_every,
             "window_days": window_days,
-            **summarise(result.predictions, lines, prefix="rolling_"),
+            **summarise(result.predictions, lines, prefix="rolling_pred_"),
         }
     (set_dir / EVALUATION_FILE).write_text(json.dumps(evaluation, indent=2, default=str) + "\n")
     # Saved with their lines so the report draws from exactly the rows summarised here.
