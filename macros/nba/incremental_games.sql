@@ -2,7 +2,8 @@
   Incremental marts rebuild whole games, never parts of one: a re-scraped player row changes
   his team's totals, every team-mate's usage and the opponent's defence. A game is rebuilt
   when any row feeding it was fetched after the newest fetch already in the mart, so a new
-  game day and a corrected re-scrape of an old game are picked up the same way.
+  game day and a corrected re-scrape of an old game are picked up the same way. The game's
+  play-by-play counts as a feeding row (its shot zones are in the marts).
 
   `incremental_enabled()` is false when the var `incremental` is false. The offline BigQuery
   check sets it: is_incremental() inspects the warehouse, which has no connection there.
@@ -12,13 +13,22 @@
 {%- endmacro %}
 
 
-{#- A where-clause predicate selecting the games to rebuild (or `1 = 1` on a full build). -#}
-{% macro changed_games_predicate(game_id_column) -%}
+{#- A where-clause predicate selecting the games to rebuild (or `1 = 1` on a full build).
+    shot_zones: the mart's shot-zone model (int_player_game_shot_zones or
+    int_team_game_shot_zones), whose shot_zones_fetched_at marks games whose play-by-play
+    landed after their box score. -#}
+{% macro changed_games_predicate(game_id_column, shot_zones=none) -%}
     {%- if incremental_enabled() -%}
     {{ game_id_column }} in (
         select game_id
         from {{ ref('int_team_game_box_scores_unified') }}
         where last_changed_at > (select max(source_fetched_at) from {{ this }})
+        {%- if shot_zones is not none %}
+        union all
+        select game_id
+        from {{ shot_zones }}
+        where shot_zones_fetched_at > (select max(source_fetched_at) from {{ this }})
+        {%- endif %}
     )
     {%- else -%}
     1 = 1

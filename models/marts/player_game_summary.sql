@@ -4,12 +4,17 @@ with
 
 player_games as (
     select * from {{ ref('stg_nba_stats__player_game_logs') }}
-    where {{ changed_games_predicate('game_id') }}
+    where {{ changed_games_predicate('game_id', ref('int_player_game_shot_zones')) }}
 ),
 
 box_scores as (
     select * from {{ ref('int_team_game_box_scores_unified') }}
-    where {{ changed_games_predicate('game_id') }}
+    where {{ changed_games_predicate('game_id', ref('int_player_game_shot_zones')) }}
+),
+
+shot_zones as (
+    select * from {{ ref('int_player_game_shot_zones') }}
+    where {{ changed_games_predicate('game_id', ref('int_player_game_shot_zones')) }}
 ),
 
 joined as (
@@ -23,7 +28,16 @@ joined as (
         team.points as team_points,
         opponent.points as opponent_points,
         team.team_stats_source,
-        greatest(team.last_changed_at, opponent.last_changed_at) as game_last_changed_at
+        greatest(team.last_changed_at, opponent.last_changed_at) as game_last_changed_at,
+        shot_zones.paint_attempts,
+        shot_zones.paint_makes,
+        shot_zones.mid_range_attempts,
+        shot_zones.mid_range_makes,
+        shot_zones.three_attempts,
+        shot_zones.three_makes,
+        shot_zones.shot_zone_source,
+        shot_zones.has_shot_zones,
+        shot_zones.shot_zones_fetched_at
     from player_games
     left join box_scores as team
         on player_games.game_id = team.game_id
@@ -31,6 +45,9 @@ joined as (
     left join box_scores as opponent
         on player_games.game_id = opponent.game_id
         and player_games.team_id <> opponent.team_id
+    left join shot_zones
+        on player_games.game_id = shot_zones.game_id
+        and player_games.player_id = shot_zones.player_id
 ),
 
 with_usage as (
@@ -88,8 +105,20 @@ select
     -- DNPs arrive with a gamebook or box-score source.
     false as is_dnp,
     team_stats_source <> 'nba_stats_team_log' as is_team_stats_derived,
+    -- Shot zones from the game's one play-by-play source (int_player_game_shot_zones).
+    paint_attempts,
+    paint_makes,
+    mid_range_attempts,
+    mid_range_makes,
+    three_attempts,
+    three_makes,
+    shot_zone_source,
+    has_shot_zones,
     game_date,
-    -- Newest fetch among every row this game is built from (both teams' players and logs):
-    -- the incremental watermark.
-    coalesce(game_last_changed_at, source_fetched_at) as source_fetched_at
+    -- Newest fetch among every row this game is built from (both teams' players and logs,
+    -- and its play-by-play): the incremental watermark.
+    greatest(
+        coalesce(game_last_changed_at, source_fetched_at),
+        coalesce(shot_zones_fetched_at, game_last_changed_at, source_fetched_at)
+    ) as source_fetched_at
 from with_usage

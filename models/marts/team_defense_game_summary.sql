@@ -4,7 +4,12 @@ with
 
 box_scores as (
     select * from {{ ref('int_team_game_box_scores_unified') }}
-    where {{ changed_games_predicate('game_id') }}
+    where {{ changed_games_predicate('game_id', ref('int_team_game_shot_zones')) }}
+),
+
+shot_zones as (
+    select * from {{ ref('int_team_game_shot_zones') }}
+    where {{ changed_games_predicate('game_id', ref('int_team_game_shot_zones')) }}
 ),
 
 paired as (
@@ -41,11 +46,23 @@ paired as (
         defense.team_minutes,
         defense.is_home,
         defense.game_date,
-        greatest(defense.last_changed_at, offense.last_changed_at) as game_last_changed_at
+        greatest(defense.last_changed_at, offense.last_changed_at) as game_last_changed_at,
+        opponent_zones.paint_attempts as opp_paint_attempts,
+        opponent_zones.paint_makes as opp_paint_makes,
+        opponent_zones.mid_range_attempts as opp_mid_range_attempts,
+        opponent_zones.mid_range_makes as opp_mid_range_makes,
+        opponent_zones.three_attempts as opp_three_attempts,
+        opponent_zones.three_makes as opp_three_makes,
+        opponent_zones.shot_zone_source,
+        opponent_zones.has_shot_zones,
+        opponent_zones.shot_zones_fetched_at
     from box_scores as defense
     inner join box_scores as offense
         on defense.game_id = offense.game_id
         and defense.team_id <> offense.team_id
+    left join shot_zones as opponent_zones
+        on offense.game_id = opponent_zones.game_id
+        and offense.team_id = opponent_zones.team_id
 )
 
 select
@@ -85,7 +102,18 @@ select
     overtime_periods,
     is_home,
     points > points_allowed as is_win,
+    -- The opponent's shot zones (allowed), from the game's one play-by-play source.
+    opp_paint_attempts,
+    opp_paint_makes,
+    opp_mid_range_attempts,
+    opp_mid_range_makes,
+    opp_three_attempts,
+    opp_three_makes,
+    shot_zone_source,
+    has_shot_zones,
     game_date,
-    -- Newest fetch among the rows this game is built from: the incremental watermark.
-    game_last_changed_at as source_fetched_at
+    -- Newest fetch among the rows this game is built from (its play-by-play included): the
+    -- incremental watermark.
+    greatest(game_last_changed_at, coalesce(shot_zones_fetched_at, game_last_changed_at))
+        as source_fetched_at
 from paired

@@ -4,7 +4,12 @@ with
 
 box_scores as (
     select * from {{ ref('int_team_game_box_scores_unified') }}
-    where {{ changed_games_predicate('game_id') }}
+    where {{ changed_games_predicate('game_id', ref('int_team_game_shot_zones')) }}
+),
+
+shot_zones as (
+    select * from {{ ref('int_team_game_shot_zones') }}
+    where {{ changed_games_predicate('game_id', ref('int_team_game_shot_zones')) }}
 ),
 
 paired as (
@@ -14,11 +19,23 @@ paired as (
         opponent.points as opponent_points,
         opponent.possessions as opponent_possessions,
         opponent.team_stats_source as opponent_team_stats_source,
-        greatest(team.last_changed_at, opponent.last_changed_at) as game_last_changed_at
+        greatest(team.last_changed_at, opponent.last_changed_at) as game_last_changed_at,
+        shot_zones.paint_attempts,
+        shot_zones.paint_makes,
+        shot_zones.mid_range_attempts,
+        shot_zones.mid_range_makes,
+        shot_zones.three_attempts,
+        shot_zones.three_makes,
+        shot_zones.shot_zone_source,
+        shot_zones.has_shot_zones,
+        shot_zones.shot_zones_fetched_at
     from box_scores as team
     inner join box_scores as opponent
         on team.game_id = opponent.game_id
         and team.team_id <> opponent.team_id
+    left join shot_zones
+        on team.game_id = shot_zones.game_id
+        and team.team_id = shot_zones.team_id
 )
 
 select
@@ -59,7 +76,18 @@ select
     is_home,
     points > opponent_points as is_win,
     team_stats_source <> 'nba_stats_team_log' as is_team_stats_derived,
+    -- The team's own shot zones, from the game's one play-by-play source.
+    paint_attempts,
+    paint_makes,
+    mid_range_attempts,
+    mid_range_makes,
+    three_attempts,
+    three_makes,
+    shot_zone_source,
+    has_shot_zones,
     game_date,
-    -- Newest fetch among the rows this game is built from: the incremental watermark.
-    game_last_changed_at as source_fetched_at
+    -- Newest fetch among the rows this game is built from (its play-by-play included): the
+    -- incremental watermark.
+    greatest(game_last_changed_at, coalesce(shot_zones_fetched_at, game_last_changed_at))
+        as source_fetched_at
 from paired
