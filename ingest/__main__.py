@@ -1,5 +1,5 @@
 """python -m ingest {bundled,shared,fetch,fetch-pbp,bigdataball,fetch-schedule,fetch-odds,
-pickem-lines,import-lines,load,build-bundle}; run from the repo root."""
+pickem-lines,import-lines,load,quarantine,build-bundle}; run from the repo root."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ingest import bundled, context_cli, pbp_cli
+from ingest import bundled, context_cli, pbp_cli, quarantine_cli
 from ingest.http import HttpClient, HttpConfig, HttpFetchError
 from ingest.landing import LandingZone, default_root
 from ingest.load import QuarantineError, load
@@ -67,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
         "--bq-location", default=None, help="BigQuery location (default: $BQ_LOCATION or US)"
     )
     p.add_argument("--strict", action="store_true", help="exit non-zero if anything is quarantined")
+    p.add_argument(
+        "--retry-quarantined",
+        action="store_true",
+        help="decide quarantined files again (after a loader fix): load the ones that pass now",
+    )
 
     p = sub.add_parser("build-bundle", help="regenerate data/bundled from ../shared/data")
     p.add_argument("--shared-dir", default=bundled.DEFAULT_SHARED_DIR)
@@ -74,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
     pbp_cli.add_parsers(sub)
     context_cli.add_parsers(sub)
+    quarantine_cli.add_parsers(sub)
     return parser
 
 
@@ -117,10 +123,15 @@ def _load(args: argparse.Namespace, zone: LandingZone) -> int:
                 dataset=args.schema,
                 location=args.bq_location,
                 strict=args.strict,
+                retry_quarantined=args.retry_quarantined,
             )
         else:
             result = load(
-                db_path=args.duckdb_path, schema=args.schema, strict=args.strict, zone=zone
+                db_path=args.duckdb_path,
+                schema=args.schema,
+                strict=args.strict,
+                zone=zone,
+                retry_quarantined=args.retry_quarantined,
             )
     except QuarantineError as err:
         log.error("%s", err)
@@ -173,6 +184,8 @@ def _run(argv: Sequence[str] | None) -> int:
         return pbp_cli.run(args, zone)
     elif args.command in context_cli.COMMANDS:
         return context_cli.run(args, zone)
+    elif args.command in quarantine_cli.COMMANDS:
+        return quarantine_cli.run(args, zone)
     elif args.command == "load":
         return _load(args, zone)
     elif args.command == "build-bundle":

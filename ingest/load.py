@@ -7,6 +7,11 @@ anything else in raw.load_quarantine so one bad file never blocks the rest.
 The decision (load or quarantine, and why) is made once, in decide(); a RawWriter only creates
 tables, reports which landed paths it already holds, and appends rows. DuckDB's writer is here;
 BigQuery's is in ingest/load_bigquery.py.
+
+Every landed file the loader lists is also recorded, once, in raw.landing_inventory (path, source,
+entity, request key, the sha256 prefix its name carries, when it was first seen). The dbt ledger
+(models/marts/ops) checks that each inventoried file is in exactly one raw table or in the
+quarantine, so a file that was seen but neither loaded nor set aside fails a named test.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ log = logging.getLogger(__name__)
 DEFAULT_DUCKDB_PATH = "warehouse/nba_props.duckdb"
 DEFAULT_RAW_SCHEMA = "raw"
 QUARANTINE_TABLE = "load_quarantine"
+INVENTORY_TABLE = "landing_inventory"
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 RAW_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -55,6 +61,14 @@ QUARANTINE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("sha256", "VARCHAR"),
     ("reason", "VARCHAR"),
     ("quarantined_at", "TIMESTAMP"),
+)
+INVENTORY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("landed_path", "VARCHAR"),
+    ("source", "VARCHAR"),
+    ("entity", "VARCHAR"),
+    ("request_key", "VARCHAR"),
+    ("sha256_prefix", "VARCHAR"),
+    ("first_seen_at", "TIMESTAMP"),
 )
 ARROW_TYPES = {"VARCHAR": pa.string(), "TIMESTAMP": pa.timestamp("us"), "BIGINT": pa.int64()}
 
@@ -88,6 +102,7 @@ class LoadResult:
     skipped: int = 0  # loaded or quarantined by an earlier run
     quarantined: int = 0  # quarantined by this run
     previously_quarantined: int = 0  # seen now, set aside by an earlier run
+    released: int = 0  # quarantined earlier, loadable now (--retry-quarantined)
     loaded_by_table: dict[str, int] = field(default_factory=dict)
     quarantine: list[tuple[str, str]] = field(default_factory=list)  # (landed_path, reason)
 
@@ -100,6 +115,7 @@ class LoadResult:
                 if self.previously_quarantined
                 else ""
             )
+            + (f", released from quarantine {self.released}" if self.released else "")
         )
 
 
@@ -140,10 +156,25 @@ class QuarantineRow:
     quarantined_at: datetime
 
 
+@dataclass(frozen=True)
+class InventoryRow:
+    """One landed file as the loader first listed it; fields in INVENTORY_COLUMNS order."""
+
+    landed_path: str
+    source: str
+    entity: str
+    request_key: str
+    sha256_prefix: str
+    first_seen_at: datetime
+
+
 @dataclass
 class Batch:
     raw: dict[str, list[RawRow]] = field(default_factory=dict)  # table -> rows
     quarantine: list[QuarantineRow] = field(default_factory=list)
+    inventory: list[InventoryRow] = field(default_factory=list)
+    # Quarantined earlier and loadable now: their quarantine rows go as their raw rows arrive.
+    released: list[str] = field(default_factory=list)
 
 
 class RawWriter(Protocol):
@@ -152,7 +183,8 @@ class RawWriter(Protocol):
     schema: str
 
     def ensure_tables(self, tables: Sequence[str]) -> None:
-        """Create the schema, the raw tables named and the quarantine table if missing."""
+        """Create the schema, the raw tables named, the quarantine and inventory tables if
+        missing."""
         ...
 
     def landed_paths(self, table: str) -> set[str]: ...
@@ -274,27 +306,57 @@ def plan(
     quarantined_before: set[str],
     now: datetime,
     result: LoadResult,
+    inventoried_before: set[str] | None = None,
+    retry_quarantined: bool = False,
 ) -> Batch:
-    """Decide every landed file not yet in the warehouse; counts go into result."""
+    """Decide every landed file not yet in the warehouse; counts go into result.
+
+    Every listed file not inventoried yet gets an inventory row, whatever the decision. With
+    retry_quarantined, files quarantined by earlier runs are decided again: those loadable now
+    are loaded and their quarantine rows released; the others stay quarantined as they were.
+    """
     batch = Batch()
     for landed in zone.iter_payloads():
         result.seen += 1
-        if landed.path in loaded_before or landed.path in quarantined_before:
+        if inventoried_before is not None and landed.path not in inventoried_before:
+            batch.inventory.append(
+                InventoryRow(
+                    landed.path,
+                    landed.source,
+                    landed.entity,
+                    landed.request_key,
+                    landed.sha_prefix,
+                    now,
+                )
+            )
+        retry = retry_quarantined and landed.path in quarantined_before
+        if landed.path in loaded_before or (landed.path in quarantined_before and not retry):
             result.skipped += 1
             result.previously_quarantined += landed.path in quarantined_before
             continue
         row = examine(zone, landed, now)
         if isinstance(row, QuarantineRow):
+            if retry:
+                log.warning("still quarantined %s: %s", row.landed_path, row.reason)
+                result.skipped += 1
+                result.previously_quarantined += 1
+                continue
             log.warning("quarantined %s: %s", row.landed_path, row.reason)
             batch.quarantine.append(row)
             result.quarantine.append((row.landed_path, row.reason))
         else:
+            if retry:
+                log.info("released %s from quarantine: it loads now", row.landed_path)
+                batch.released.append(row.landed_path)
             batch.raw.setdefault(row.table, []).append(row)
     return batch
 
 
-def load_into(writer: RawWriter, zone: LandingZone, strict: bool = False) -> LoadResult:
-    """Append every landed file the writer does not hold yet, as a raw row or a quarantine row."""
+def load_into(
+    writer: RawWriter, zone: LandingZone, strict: bool = False, retry_quarantined: bool = False
+) -> LoadResult:
+    """Append every landed file the writer does not hold yet, as a raw row or a quarantine row,
+    and inventory every landed file listed. retry_quarantined: decide quarantined files again."""
     result = LoadResult()
     tables = known_tables()
     writer.ensure_tables(tables)
@@ -302,14 +364,24 @@ def load_into(writer: RawWriter, zone: LandingZone, strict: bool = False) -> Loa
     for table in tables:
         loaded_before |= writer.landed_paths(table)
     quarantined_before = writer.landed_paths(QUARANTINE_TABLE)
+    inventoried_before = writer.landed_paths(INVENTORY_TABLE)
 
-    batch = plan(zone, loaded_before, quarantined_before, datetime.now(UTC), result)
+    batch = plan(
+        zone,
+        loaded_before,
+        quarantined_before,
+        datetime.now(UTC),
+        result,
+        inventoried_before=inventoried_before,
+        retry_quarantined=retry_quarantined,
+    )
     writer.write(batch)
     for table, rows in batch.raw.items():
         result.loaded_by_table[f"{writer.schema}.{table}"] = len(rows)
         log.info("loaded %d payloads into %s.%s", len(rows), writer.schema, table)
     result.loaded = sum(result.loaded_by_table.values())
     result.quarantined = len(batch.quarantine)
+    result.released = len(batch.released)
 
     log.info("%s (landing %s -> %s)", result.summary(), zone.root, writer.describe())
     if strict and (result.quarantined or result.previously_quarantined):
@@ -323,7 +395,7 @@ def load_into(writer: RawWriter, zone: LandingZone, strict: bool = False) -> Loa
 
 
 def _arrow(
-    columns: tuple[tuple[str, str], ...], rows: Iterable[RawRow | QuarantineRow]
+    columns: tuple[tuple[str, str], ...], rows: Iterable[RawRow | QuarantineRow | InventoryRow]
 ) -> pa.Table:
     tuples = [
         tuple(_naive_utc(v) if isinstance(v, datetime) else v for v in astuple(row)) for row in rows
@@ -367,11 +439,15 @@ class DuckDBWriter:
                 f"CREATE TABLE IF NOT EXISTS {schema}.{_ident(table)} "
                 f"({raw_cols}, PRIMARY KEY (landed_path))"
             )
-        quarantine_cols = ", ".join(f"{name} {kind}" for name, kind in QUARANTINE_COLUMNS)
-        self.con.execute(
-            f"CREATE TABLE IF NOT EXISTS {schema}.{_ident(QUARANTINE_TABLE)} "
-            f"({quarantine_cols}, PRIMARY KEY (landed_path))"
-        )
+        for table, columns in (
+            (QUARANTINE_TABLE, QUARANTINE_COLUMNS),
+            (INVENTORY_TABLE, INVENTORY_COLUMNS),
+        ):
+            cols = ", ".join(f"{name} {kind}" for name, kind in columns)
+            self.con.execute(
+                f"CREATE TABLE IF NOT EXISTS {schema}.{_ident(table)} "
+                f"({cols}, PRIMARY KEY (landed_path))"
+            )
 
     def landed_paths(self, table: str) -> set[str]:
         rows = self.con.execute(
@@ -383,7 +459,7 @@ class DuckDBWriter:
         self,
         table: str,
         columns: tuple[tuple[str, str], ...],
-        rows: Sequence[RawRow | QuarantineRow],
+        rows: Sequence[RawRow | QuarantineRow | InventoryRow],
     ) -> None:
         if not rows:
             return
@@ -401,6 +477,13 @@ class DuckDBWriter:
     def write(self, batch: Batch) -> None:
         self.con.execute("BEGIN TRANSACTION")
         try:
+            self._insert(INVENTORY_TABLE, INVENTORY_COLUMNS, batch.inventory)
+            if batch.released:
+                self.con.executemany(
+                    f"DELETE FROM {_ident(self.schema)}.{_ident(QUARANTINE_TABLE)} "
+                    "WHERE landed_path = ?",
+                    [[path] for path in batch.released],
+                )
             for table, rows in batch.raw.items():
                 self._insert(table, RAW_COLUMNS, rows)
             self._insert(QUARANTINE_TABLE, QUARANTINE_COLUMNS, batch.quarantine)
@@ -416,8 +499,9 @@ def load(
     schema: str | None = None,
     strict: bool = False,
     zone: LandingZone | None = None,
+    retry_quarantined: bool = False,
 ) -> LoadResult:
     """Load into DuckDB (the default target)."""
     zone = zone or LandingZone(landing_root)
     with DuckDBWriter(db_path or duckdb_path(), schema or raw_schema()) as writer:
-        return load_into(writer, zone, strict=strict)
+        return load_into(writer, zone, strict=strict, retry_quarantined=retry_quarantined)

@@ -26,10 +26,13 @@ from google.cloud import bigquery
 from ingest.landing import LandingZone
 from ingest.load import (
     IDENTIFIER,
+    INVENTORY_COLUMNS,
+    INVENTORY_TABLE,
     QUARANTINE_COLUMNS,
     QUARANTINE_TABLE,
     RAW_COLUMNS,
     Batch,
+    InventoryRow,
     LoadResult,
     QuarantineRow,
     RawRow,
@@ -63,6 +66,9 @@ def schema_fields(columns: tuple[tuple[str, str], ...]) -> list[bigquery.SchemaF
 
 RAW_SCHEMA = schema_fields(RAW_COLUMNS)
 QUARANTINE_SCHEMA = schema_fields(QUARANTINE_COLUMNS)
+INVENTORY_SCHEMA = schema_fields(INVENTORY_COLUMNS)
+# Tables with their own schema; every other table the loader writes is a raw payload table.
+OPS_SCHEMAS = {QUARANTINE_TABLE: QUARANTINE_SCHEMA, INVENTORY_TABLE: INVENTORY_SCHEMA}
 
 
 def table_id(project: str, dataset: str, table: str) -> str:
@@ -75,9 +81,10 @@ def table_id(project: str, dataset: str, table: str) -> str:
 
 
 def table_definition(project: str, dataset: str, table: str) -> bigquery.Table:
-    """The table as created when missing; the quarantine table is small and left unpartitioned."""
-    if table == QUARANTINE_TABLE:
-        return bigquery.Table(table_id(project, dataset, table), schema=QUARANTINE_SCHEMA)
+    """The table as created when missing; the quarantine and inventory tables are small and left
+    unpartitioned."""
+    if table in OPS_SCHEMAS:
+        return bigquery.Table(table_id(project, dataset, table), schema=OPS_SCHEMAS[table])
     definition = bigquery.Table(table_id(project, dataset, table), schema=RAW_SCHEMA)
     # DAY partitioning on a TIMESTAMP column is partitioning by DATE(fetched_at): staging
     # filters on fetch time, and clustering keeps one request's re-fetches together.
@@ -90,7 +97,7 @@ def table_definition(project: str, dataset: str, table: str) -> bigquery.Table:
 
 def load_job_config(table: str) -> bigquery.LoadJobConfig:
     return bigquery.LoadJobConfig(
-        schema=QUARANTINE_SCHEMA if table == QUARANTINE_TABLE else RAW_SCHEMA,
+        schema=OPS_SCHEMAS.get(table, RAW_SCHEMA),
         source_format=bigquery.SourceFormat.NEWLINE_DELIMITED_JSON,
         write_disposition=bigquery.WriteDisposition.WRITE_APPEND,
         # ensure_tables made every table with its partitioning; a job that created one itself
@@ -113,11 +120,19 @@ def _json_value(value: object) -> object:
     return value
 
 
-def row_json(row: RawRow | QuarantineRow) -> dict[str, object]:
+def release_sql(project: str, dataset: str) -> str:
+    """Deletes the quarantine rows of files that load now (`--retry-quarantined`)."""
+    return (
+        f"DELETE FROM `{table_id(project, dataset, QUARANTINE_TABLE)}` "
+        "WHERE landed_path IN UNNEST(@paths)"
+    )
+
+
+def row_json(row: RawRow | QuarantineRow | InventoryRow) -> dict[str, object]:
     return {f.name: _json_value(getattr(row, f.name)) for f in fields(row)}
 
 
-def ndjson_lines(rows: Iterable[RawRow | QuarantineRow]) -> Iterator[bytes]:
+def ndjson_lines(rows: Iterable[RawRow | QuarantineRow | InventoryRow]) -> Iterator[bytes]:
     """One compact UTF-8 JSON object per line; the payload travels as an escaped string."""
     for row in rows:
         text = json.dumps(row_json(row), ensure_ascii=False, separators=(",", ":"))
@@ -153,7 +168,7 @@ class BigQueryWriter:
             dataset = bigquery.Dataset(reference)
             dataset.location = self.location
             self.client.create_dataset(dataset, exists_ok=True)
-        for table in [*tables, QUARANTINE_TABLE]:
+        for table in [*tables, QUARANTINE_TABLE, INVENTORY_TABLE]:
             self.client.create_table(
                 table_definition(self.project, self.schema, table), exists_ok=True
             )
@@ -164,7 +179,7 @@ class BigQueryWriter:
         )
         return {row["landed_path"] for row in rows}
 
-    def _append(self, table: str, rows: Iterable[RawRow | QuarantineRow]) -> None:
+    def _append(self, table: str, rows: Iterable[RawRow | QuarantineRow | InventoryRow]) -> None:
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
             for line in ndjson_lines(rows):
                 spool.write(line)
@@ -181,9 +196,21 @@ class BigQueryWriter:
             job.result(timeout=JOB_TIMEOUT_S)
             log.info("load job %s appended %s rows to %s", job.job_id, job.output_rows, table)
 
+    def _release(self, paths: list[str]) -> None:
+        config = bigquery.QueryJobConfig(
+            query_parameters=[bigquery.ArrayQueryParameter("paths", "STRING", paths)]
+        )
+        self.client.query_and_wait(
+            release_sql(self.project, self.schema), location=self.location, job_config=config
+        )
+
     def write(self, batch: Batch) -> None:
         # One atomic job per table. A crash between jobs is safe: the next run skips every
-        # landed_path already present and loads the rest.
+        # landed_path already present and loads the rest. The inventory goes first, so files
+        # a crash left neither loaded nor quarantined show in the load ledger until then.
+        self._append(INVENTORY_TABLE, batch.inventory)
+        if batch.released:
+            self._release(batch.released)
         for table, rows in batch.raw.items():
             self._append(table, rows)
         self._append(QUARANTINE_TABLE, batch.quarantine)
@@ -196,6 +223,7 @@ def load_bigquery(
     location: str | None = None,
     strict: bool = False,
     client: bigquery.Client | None = None,
+    retry_quarantined: bool = False,
 ) -> LoadResult:
     project = project or bq_project()
     if not project:
@@ -203,4 +231,4 @@ def load_bigquery(
     dataset = dataset or raw_schema()
     location = location or bq_location()
     writer = BigQueryWriter(client or make_client(project, location), project, dataset, location)
-    return load_into(writer, zone, strict=strict)
+    return load_into(writer, zone, strict=strict, retry_quarantined=retry_quarantined)

@@ -26,7 +26,7 @@ from google.cloud import bigquery
 import ingest.load_bigquery as bq
 from ingest.__main__ import main
 from ingest.landing import LandingZone
-from ingest.load import QUARANTINE_TABLE, RawRow, known_tables, load
+from ingest.load import INVENTORY_TABLE, QUARANTINE_TABLE, RawRow, known_tables, load
 
 PLAYER_KEY = "leaguegamelog_P_2024-25_2024-10-22_2024-10-22"
 TEAM_KEY = "leaguegamelog_T_2018-19_start_end"
@@ -223,7 +223,7 @@ def test_writer_skips_loaded_paths_and_appends_the_same_rows_duckdb_gets(tmp_pat
     result = bq.load_bigquery(zone, project="nba-prod", location="EU", client=client)
     assert (result.seen, result.loaded, result.skipped, result.quarantined) == (3, 1, 1, 1)
     assert [(d.dataset_id, d.location) for d in client.datasets] == [("raw", "EU")]
-    every_table = [*known_tables(), QUARANTINE_TABLE]
+    every_table = [*known_tables(), QUARANTINE_TABLE, INVENTORY_TABLE]
     assert {PLAYER_TABLE, TEAM_TABLE} <= set(every_table)
     assert sorted(t.table_id for t in client.tables) == sorted(every_table)
     # One query per table for the landed paths already there, nothing else.
@@ -231,10 +231,14 @@ def test_writer_skips_loaded_paths_and_appends_the_same_rows_duckdb_gets(tmp_pat
         bq.existing_paths_sql("nba-prod", "raw", t) for t in every_table
     )
     assert [job["destination"] for job in client.loads] == [
+        f"nba-prod.raw.{INVENTORY_TABLE}",
         f"nba-prod.raw.{PLAYER_TABLE}",
         f"nba-prod.raw.{QUARANTINE_TABLE}",
     ]
-    player_job, quarantine_job = client.loads
+    inventory_job, player_job, quarantine_job = client.loads
+    # Every landed file listed is inventoried once, the already-loaded one included.
+    inventoried = [json.loads(line)["landed_path"] for line in inventory_job["data"].splitlines()]
+    assert sorted(inventoried) == sorted(paths.values())
     assert player_job["location"] == "EU"
     assert player_job["job_config"].to_api_repr() == bq.load_job_config(PLAYER_TABLE).to_api_repr()
     (player,) = [json.loads(line) for line in player_job["data"].splitlines()]
@@ -259,6 +263,7 @@ def test_writer_skips_loaded_paths_and_appends_the_same_rows_duckdb_gets(tmp_pat
         PLAYER_TABLE: {paths["player"]},
         TEAM_TABLE: {paths["team"]},
         QUARANTINE_TABLE: {paths["bad"]},
+        INVENTORY_TABLE: set(paths.values()),
     }
     client.dataset_exists, client.loads = True, []
     again = bq.load_bigquery(zone, project="nba-prod", client=client)
@@ -295,6 +300,7 @@ def test_cli_target_comes_from_the_flag_or_dbt_target(
         f"nba-prod.raw_prod.{PLAYER_TABLE}",
         f"nba-prod.raw_prod.{TEAM_TABLE}",
         f"nba-prod.raw_prod.{QUARANTINE_TABLE}",
+        f"nba-prod.raw_prod.{INVENTORY_TABLE}",
     }
 
     db = tmp_path / "flag.duckdb"

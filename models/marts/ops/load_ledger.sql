@@ -1,0 +1,19 @@
+{#-
+  Per source and entity: how many landed files the loader listed, how many are loaded and how
+  many quarantined. Landed = loaded + quarantined is tested; any difference is a file that was
+  seen and then lost (or one loaded from somewhere the loader never listed), and
+  load_ledger_files names it.
+-#}
+
+select
+    source,
+    entity,
+    sum(case when is_inventoried then 1 else 0 end) as landed_files,
+    sum(case when is_loaded then 1 else 0 end) as loaded_files,
+    sum(case when is_quarantined then 1 else 0 end) as quarantined_files,
+    sum(case when outcome in ('loaded', 'quarantined') then 0 else 1 end) as unexplained_files,
+    min(first_seen_at) as first_seen_at,
+    max(first_seen_at) as last_seen_at,
+    max(quarantined_at) as last_quarantined_at
+from {{ ref('load_ledger_files') }}
+group by source, entity
