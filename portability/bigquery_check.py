@@ -68,7 +68,8 @@ What this check cannot catch
     cross-joins that explode, unpartitioned filters).
   * Model features compiled differently at run time: is_incremental() branches (compile sees
     the full-refresh branch), dbt-generated DDL/MERGE wrappers, Python models, snapshots,
-    seeds' inferred types, unit tests (they need a connection on BigQuery).
+    unit tests (they need a connection on BigQuery). Seeds are registered from their YAML: the
+    documented columns typed by `column_types`; a seed without them fails the check.
   * Data tests are checked only when dbt compiled them: the selection
     ``resource_type:model source:*`` picks up, by indirect selection, every test on a
     model or a source, but not a test on a seed or snapshot.
@@ -588,7 +589,7 @@ def compile_for_bigquery(
 @dataclass
 class NodeResult:
     unique_id: str
-    resource_type: str  # model, test, source
+    resource_type: str  # model, test, source, seed
     path: str  # original file path (sources: the YAML)
     status: str  # ok, error, blocked
     message: str = ""
@@ -633,7 +634,7 @@ class Report:
         models, tests = self.of("model"), self.of("test")
         bad_models = sum(not r.ok for r in models)
         bad_tests = sum(not r.ok for r in tests)
-        bad_sources = sum(not r.ok for r in self.of("source"))
+        bad_sources = sum(not r.ok for r in self.of("source") + self.of("seed"))
         total = f"BigQuery portability: {len(models) - bad_models}/{len(models)} models ok"
         if tests or self.not_compiled_tests:
             total += f", {len(tests) - bad_tests}/{len(tests)} data tests ok"
@@ -642,7 +643,7 @@ class Report:
         if self.not_compiled_tests:
             total += f" ({self.not_compiled_tests} not compiled, not checked)"
         if bad_sources:
-            total += f", {bad_sources} source(s) could not be typed"
+            total += f", {bad_sources} source(s) or seed(s) could not be typed"
         timing = f"analysis {self.analysis_seconds:.1f} s"
         if self.compile_seconds is not None:
             timing = f"compile {self.compile_seconds:.1f} s, " + timing
@@ -713,6 +714,22 @@ def source_columns(source: dict[str, Any]) -> list[tuple[str, str]]:
     return list(columns.items())
 
 
+def seed_columns(seed: dict[str, Any]) -> list[tuple[str, str]]:
+    """Column names and BigQuery types of a seed: every column documented in its YAML, typed
+    by the seed's `column_types` config (BigQuery loads seeds with exactly those types)."""
+    types = {k.lower(): v for k, v in (seed.get("config", {}).get("column_types") or {}).items()}
+    documented = list(seed.get("columns") or {})
+    if not documented:
+        raise GoogleSqlError("no columns documented: list them in the seed's YAML")
+    untyped = [name for name in documented if name.lower() not in types]
+    if untyped:
+        raise GoogleSqlError(
+            "no column_types entry for column(s) " + ", ".join(untyped) + ": give every seed "
+            "column a type valid on both engines (int64, string, float64, date, bool)"
+        )
+    return [(name, types[name.lower()]) for name in documented]
+
+
 def check_manifest(
     manifest: dict[str, Any] | Path,
     project_dir: Path = REPO,
@@ -750,6 +767,26 @@ def check_manifest(
         results[uid] = result
 
     nodes = manifest.get("nodes", {})
+    for uid, seed in sorted(nodes.items()):
+        if seed.get("resource_type") != "seed":
+            continue
+        result = NodeResult(uid, "seed", seed.get("original_file_path", ""), "ok")
+        path = _relation_path(seed)
+        try:
+            columns = seed_columns(seed)
+            if path is None:
+                raise GoogleSqlError("seed has no relation name")
+            for name, type_text in columns:
+                try:
+                    analyzer.parse_type(type_text)
+                except GoogleSqlError as exc:
+                    raise GoogleSqlError(f"column {name}: {exc.message}") from None
+            catalog.add_table(path, columns)
+        except GoogleSqlError as exc:
+            result.status, result.tool, result.message = "error", "catalog", exc.message
+            report.results.append(result)
+        results[uid] = result
+
     models = {uid: n for uid, n in nodes.items() if n.get("resource_type") == "model"}
     graph = {
         uid: [d for d in n.get("depends_on", {}).get("nodes", []) if d in models]
