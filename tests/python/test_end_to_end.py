@@ -110,6 +110,41 @@ def test_team_marts_have_both_teams_one_winner_and_a_source_per_game(
     assert sources["2024-25"] == ("summed_player_logs", "summed_player_logs")
 
 
+def test_bundled_play_by_play_gives_the_marts_shot_zones(built_warehouse: Path) -> None:
+    """The 329 bundled 2018-19 games (2018-10-16..11-30) carry zones from NBA.com play-by-play;
+    every other game says it has none. Team zone attempts equal FGA in every covered game."""
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        players = con.execute(
+            """
+            select season, shot_zone_source, count(*), count(distinct game_id),
+                   sum(case when has_shot_zones then paint_attempts + mid_range_attempts
+                       + three_attempts end),
+                   sum(case when has_shot_zones then fg_attempts end)
+            from marts.player_game_summary group by 1, 2 order by 1, 2
+            """
+        ).fetchall()
+        teams = con.execute(
+            """
+            select count(*), sum(case when paint_attempts + mid_range_attempts + three_attempts
+                                      = fg_attempts then 1 else 0 end)
+            from marts.team_offense_game_summary where has_shot_zones
+            """
+        ).fetchone()
+        (report,) = con.execute(
+            "select attribution_rate from intermediate.int_shot_zone_reconciliation"
+        ).fetchall()
+    assert [(s, src, games) for s, src, _, games, _, _ in players] == [
+        ("2018-19", "nbac_pbp", 329),
+        ("2018-19", "none", 901),
+        ("2023-24", "none", 1230),
+        ("2024-25", "none", 1230),
+    ]
+    (_, _, covered, _, zone_attempts, fga) = players[0]
+    assert covered == 7062 and zone_attempts / fga > 0.99
+    assert teams == (658, 658)
+    assert report[0] > 0.99
+
+
 def test_reloading_the_same_landing_changes_nothing(built_warehouse: Path) -> None:
     tmp = built_warehouse.parent
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
