@@ -11,11 +11,9 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ingest import bundled, context_cli, pbp_cli, quarantine_cli
-from ingest.http import HttpClient, HttpConfig, HttpFetchError
+from ingest import bundled, context_cli, fetch_ranges, pbp_cli, quarantine_cli
 from ingest.landing import LandingZone, default_root
 from ingest.load import QuarantineError, load
-from ingest.sources import nba_stats
 
 log = logging.getLogger("ingest")
 TARGETS = ("duckdb", "bigquery")
@@ -45,11 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seasons", nargs="+", metavar="SEASON")
 
     p = sub.add_parser("fetch", help="fetch leaguegamelog live from stats.nba.com and land it")
-    p.add_argument("--season", required=True, help="e.g. 2024-25")
-    p.add_argument("--date-from", type=date.fromisoformat, help="YYYY-MM-DD")
-    p.add_argument("--date-to", type=date.fromisoformat, help="YYYY-MM-DD")
-    p.add_argument("--entity", choices=nba_stats.ENTITIES, help="default: both")
-    p.add_argument("--base-url", default=None, help="default: $NBA_STATS_BASE_URL or stats.nba.com")
+    fetch_ranges.add_arguments(p)
 
     p = sub.add_parser("load", help="load landed payloads into the raw layer (DuckDB or BigQuery)")
     p.add_argument(
@@ -171,15 +165,7 @@ def _run(argv: Sequence[str] | None) -> int:
         if summary is not None:
             _report(summary, zone)
     elif args.command == "fetch":
-        entities = [args.entity] if args.entity else list(nba_stats.ENTITIES)
-        try:
-            with HttpClient(HttpConfig.from_env()) as client:
-                nba_stats.fetch_range(
-                    client, zone, args.season, args.date_from, args.date_to, entities, args.base_url
-                )
-        except HttpFetchError as err:
-            log.error("%s", err)
-            return 1
+        return fetch_ranges.run(args, zone)
     elif args.command in pbp_cli.COMMANDS:
         return pbp_cli.run(args, zone)
     elif args.command in context_cli.COMMANDS:

@@ -26,6 +26,15 @@ log = logging.getLogger(__name__)
 # stats.nba.com answers throttled clients with 403 as often as with 429, so 403 is retryable here.
 RETRY_STATUSES = frozenset({403, 429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
+# Transport failures worth another attempt: refused or dropped connections, timeouts, and a
+# connection reset or cut short mid-body (requests raises ChunkedEncodingError for those, not
+# ConnectionError, even without chunked encoding), or a body that fails to decompress.
+RETRY_EXCEPTIONS: tuple[type[Exception], ...] = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 
 # stats.nba.com drops or stalls requests that do not look like the nba.com web app calling it.
 BROWSER_HEADERS: dict[str, str] = {
@@ -125,6 +134,19 @@ class HttpFetchError(RuntimeError):
         super().__init__(message)
 
 
+class RedactedError(RuntimeError):
+    """Stands in for a transport exception whose text carried a secret (requests puts the full
+    URL, query string included, into ConnectionError messages), so a printed traceback never
+    shows the key through the exception chain."""
+
+
+def _safe_cause(exc: BaseException | None) -> BaseException | None:
+    if exc is None:
+        return None
+    text = f"{type(exc).__name__}: {exc}"
+    return exc if redact(text) == text else RedactedError(redact(text))
+
+
 class _RetryableStatus(Exception):
     def __init__(self, response: requests.Response) -> None:
         super().__init__(f"HTTP {response.status_code}")
@@ -209,9 +231,7 @@ class HttpClient:
     def get(self, url: str, params: dict[str, str] | None = None) -> Fetched:
         """GET with retries; the body comes back exactly as received (after transfer decoding)."""
         retrying = Retrying(
-            retry=retry_if_exception_type(
-                (_RetryableStatus, requests.ConnectionError, requests.Timeout)
-            ),
+            retry=retry_if_exception_type((_RetryableStatus, *RETRY_EXCEPTIONS)),
             stop=stop_after_attempt(self.config.max_attempts),
             wait=self._wait,
             before_sleep=self._log_retry,
@@ -225,7 +245,13 @@ class HttpClient:
             status = last.response.status_code if isinstance(last, _RetryableStatus) else None
             detail = None if status is not None else redact(f"{type(last).__name__}: {last}")
             attempts = err.last_attempt.attempt_number
-            raise HttpFetchError(redact(full_url), attempts, status, detail) from last
+            raise HttpFetchError(redact(full_url), attempts, status, detail) from _safe_cause(last)
+        except requests.RequestException as err:
+            # Not worth retrying (an invalid URL, too many redirects): still one error type for
+            # callers to collect, and still no secret in its text or its cause.
+            attempts = retrying.statistics.get("attempt_number", 1)
+            detail = redact(f"{type(err).__name__}: {err}")
+            raise HttpFetchError(redact(full_url), attempts, None, detail) from _safe_cause(err)
         if response.status_code >= 400:
             attempts = retrying.statistics.get("attempt_number", 1)
             raise HttpFetchError(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -38,6 +40,9 @@ class Reply:
     body: bytes = b"{}"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    # Connection reset: send this many bytes of the body (after a full header block that
+    # announces all of it), then close the socket with a TCP RST. 0 resets before any byte.
+    reset_after: int | None = None
 
 
 @dataclass
@@ -94,9 +99,20 @@ def _handler(replay: Replay) -> type[BaseHTTPRequestHandler]:
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
+                if reply.reset_after is not None:
+                    self._reset(reply.body[: reply.reset_after])
+                    return
                 self.wfile.write(reply.body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout tests); nothing to answer
+
+        def _reset(self, partial: bytes) -> None:
+            self.wfile.write(partial)
+            self.wfile.flush()
+            # Linger on, timeout 0: close() sends RST instead of FIN, as a dropped link does.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
 
         def log_message(self, format: str, *args: object) -> None:
             pass
