@@ -1,7 +1,14 @@
+{#-
+  COMMENT is not a leaguegamelog header (that endpoint lists only players who appeared); box-score
+  shaped feeds send it, with 'DNP - Coach''s Decision', 'DND - Injury/Illness' or 'NWT - ...' on
+  the rows of players who did not play. Those rows carry no minutes or stats, so they are
+  dropped after the latest fetch is chosen (a later fetch saying DNP removes the player-game),
+  and the marts keep their grain: one row per player per game played.
+-#}
 {%- set headers = [
     'SEASON_ID', 'PLAYER_ID', 'PLAYER_NAME', 'TEAM_ID', 'TEAM_ABBREVIATION', 'GAME_ID',
     'GAME_DATE', 'MATCHUP', 'WL', 'MIN', 'PTS', 'FGM', 'FGA', 'FG3M', 'FG3A', 'FTM', 'FTA',
-    'OREB', 'DREB', 'REB', 'AST', 'STL', 'BLK', 'TOV', 'PF', 'PLUS_MINUS'
+    'OREB', 'DREB', 'REB', 'AST', 'STL', 'BLK', 'TOV', 'PF', 'PLUS_MINUS', 'COMMENT'
 ] -%}
 
 with
@@ -34,6 +41,8 @@ renamed as (
         {{ dbt.safe_cast(stat, dbt.type_int()) }} as {{ alias }},
         {%- endfor %}
         {{ regex_matches('matchup', ' vs[.] ') }} as is_home,
+        coalesce({{ regex_matches('upper(trim(comment))', '^(DNP|DND|NWT)') }}, false)
+            as did_not_play,
         landed_path as source_landed_path,
         fetched_at as source_fetched_at,
         row_number() over (
@@ -77,3 +86,4 @@ select
     source_fetched_at
 from renamed
 where fetch_rank = 1
+    and not did_not_play
