@@ -104,8 +104,16 @@ def check_play_by_play(payload: Any) -> str | None:
 
 def game_id_of(file_name: str, data: bytes) -> str:
     """The NBA game id, from the file name and the CSV's game_id column (BigDataBall drops the
-    leading zeros: 42400407 is 0042400407). Both must agree when both are there."""
-    headers, rows = csv_rows(data.decode("utf-8"))
+    leading zeros: 42400407 is 0042400407). Both must agree when both are there. A file whose
+    rows cannot be read (not UTF-8, a row of the wrong width) still lands when its name gives
+    the id, so the loader quarantines it with the reason instead of it being skipped here."""
+    try:
+        headers, rows = csv_rows(data.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        named = FILE_GAME_ID.search(file_name)
+        if named is None:
+            raise
+        return named[1]
     at = headers.index("game_id") if "game_id" in headers else None
     in_csv = {row[at] for row in rows} if at is not None else set()
     if len(in_csv) > 1:
