@@ -1,3 +1,5 @@
+{{ config(materialized='table') }}
+
 {#-
   One box score per team and game, chosen per game: the official team log when that game
   has one, else the team's player rows summed. The choice is recorded in team_stats_source.
