@@ -3,9 +3,11 @@
 data/bundled/pickem_lines/player_props/2024-25.jsonl.gz (one JSON line per file: request
 key, origin, params, file date and the CSV text) and landed by `python -m ingest bundled`.
 
-With `--through D` (replaying a season night by night) the files dated up to D + 1 land:
-after the games of D are known, the lines posted for the next day's games are too, and the
-games they list that have not been played yet are the "tonight" rows of the context marts.
+With `--through D` (replaying a season night by night) the files dated up to D + 2 land: the
+replay stands just before the games of D + 1 tip off, and a file dated D + 2 was captured from
+00:00 UTC of that date on, i.e. from 7-8 pm US Eastern on D + 1, when that night's lines are
+up. The games those files list that have not been played yet are the "tonight" rows of the
+context marts; the same pre-tip rule as for history keeps out what tipped before a capture.
 """
 
 from __future__ import annotations
@@ -98,14 +100,14 @@ def land_bundled_lines(
     seasons: Iterable[str] | None = None,
     through: date | None = None,
 ) -> list[Landed]:
-    """Land the shipped line files (those dated up to `through` + 1 day when given)."""
+    """Land the shipped line files (those dated up to `through` + 2 days when given)."""
     if seasons is not None and PICKEM_SEASON not in set(seasons):
         return []
     path = bundle_path(bundle_dir)
     if not path.is_file():
         log.warning("no bundled pick'em lines at %s", path)
         return []
-    last_day = through + timedelta(days=1) if through is not None else None
+    last_day = through + timedelta(days=2) if through is not None else None
     landed: list[Landed] = []
     for record in read_lines_bundle(path):
         day = date.fromisoformat(str(record["file_date"]))

@@ -177,13 +177,14 @@ def test_bundled_pickem_files_are_the_upstream_files_unchanged() -> None:
         assert str(record["payload_text"]).encode() == (folder / str(name)).read_bytes()
 
 
-def test_through_lands_the_line_files_up_to_the_next_day(tmp_path: Path) -> None:
+def test_through_lands_the_line_files_up_to_the_next_evening(tmp_path: Path) -> None:
     zone = LandingZone(tmp_path)
     landed = bundled_lines.land_bundled_lines(zone, BUNDLE, through=date(2024, 10, 23))
     assert sorted(item.path.split("/")[-1].split(".")[0] for item in landed) == [
         "lines_2024-10-22",
         "lines_2024-10-23",
         "lines_2024-10-24",
+        "lines_2024-10-25",
     ]
     assert all(item.path.endswith(".csv") for item in landed)
     assert bundled_lines.land_bundled_lines(zone, BUNDLE, seasons=["2018-19"]) == []
