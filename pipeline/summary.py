@@ -6,7 +6,13 @@ from pathlib import Path
 
 import duckdb
 
-MARTS = ("player_game_summary", "team_offense_game_summary", "team_defense_game_summary")
+MARTS = (
+    "player_game_summary",
+    "team_offense_game_summary",
+    "team_defense_game_summary",
+    "upcoming_player_game_context",
+    "upcoming_team_game_context",
+)
 
 EXAMPLE_QUERIES = """\
 -- Top scorers of the last bundled season, with true shooting and usage:
@@ -22,6 +28,18 @@ select season, team_abbr, round(avg(pace), 1) as pace,
        round(avg(offensive_rating), 1) as ortg, any_value(team_stats_source) as source
 from marts.team_offense_game_summary
 group by season, team_abbr order by season, pace desc;
+
+-- Which players had a points line before tip-off, and how it moved (tonight's games:
+-- game_status = 'scheduled'; in the bundled demo replay with `ingest bundled --through`):
+select game_date, player_name, team_abbr, opponent_team_abbr, opening_points_line,
+       current_points_line, line_movement, current_line_book, line_book_count, days_rest
+from marts.upcoming_player_game_context
+where has_line and game_date = (select max(game_date) from marts.upcoming_player_game_context
+                                where has_line)
+order by abs(line_movement) desc, current_points_line desc limit 15;
+
+-- How many line rows were matched to NBA.com players:
+select * from marts.player_points_line_match_rate;
 
 -- Best defences by rating:
 select season, defending_team_abbr, round(avg(defensive_rating), 1) as drtg
