@@ -154,7 +154,9 @@ class BigQueryWarehouse:  # pragma: no cover - needs a Google project; kept deli
         from google.cloud import bigquery
 
         incoming = f"{self.project}.{schema}._{table}_incoming"
-        config = bigquery.LoadJobConfig(write_disposition="WRITE_TRUNCATE")
+        # The target's own schema, so naive UTC datetimes load as TIMESTAMP (not DATETIME).
+        target_schema = self.client.get_table(f"{self.project}.{schema}.{table}").schema
+        config = bigquery.LoadJobConfig(write_disposition="WRITE_TRUNCATE", schema=target_schema)
         self.client.load_table_from_dataframe(frame, incoming, job_config=config).result()
         statements = _replace_statements(
             self.relation(schema, table), f"`{incoming}`", keys, list(frame.columns)
