@@ -1,0 +1,293 @@
+"""The bad-input corpus at the loader: every case loaded or quarantined (file, reason, time, a
+log line naming the file), the run going on, a non-zero exit only in strict mode; duplicates
+landed once; BigDataBall files with extra or missing columns (restricted sample, mutated in
+memory, skipped when absent). dbt-level outcomes: test_bad_input_dbt.py."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import bad_input_corpus as corpus
+import duckdb
+import pytest
+from conftest import SHARED, Replay, Reply
+
+from ingest.__main__ import main
+from ingest.http import HttpClient, HttpConfig
+from ingest.landing import LandingZone
+from ingest.load import QuarantineError, load
+from ingest.sources import SOURCES, bigdataball, nba_stats
+
+FAST = HttpConfig(timeout=5.0, max_attempts=2, min_delay=0.0, backoff_base=0.01, jitter=0.0)
+
+
+def query(db: Path, sql: str, params: list[object] | None = None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_every_case_is_loaded_or_quarantined_and_the_run_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cases = [*corpus.warehouse_cases(), *corpus.dbt_failure_cases(), *corpus.line_feed_cases()]
+    zone = LandingZone(tmp_path / "landing")
+    landed = {case.name: landed for case, landed in corpus.land_all(zone, cases)}
+    db = tmp_path / "db.duckdb"
+    before = datetime.now(UTC).replace(tzinfo=None)
+    with caplog.at_level("WARNING", logger="ingest.load"):
+        result = load(zone=zone, db_path=db)
+    after = datetime.now(UTC).replace(tzinfo=None)
+
+    bad = [c for c in cases if c.outcome == corpus.QUARANTINED]
+    assert (result.seen, result.quarantined) == (len(cases), len(bad))
+    assert result.loaded == len(cases) - len(bad)
+    quarantine = {
+        path: (reason, sha, at)
+        for path, reason, sha, at in query(
+            db, "select landed_path, reason, sha256, quarantined_at from raw.load_quarantine"
+        )
+    }
+    assert set(quarantine) == {landed[c.name].path for c in bad}
+    for case in bad:
+        path = landed[case.name].path
+        reason, sha, at = quarantine[path]
+        assert case.reason and case.reason in reason, (case.name, reason)
+        assert sha == hashlib.sha256(case.data).hexdigest()
+        assert before <= at <= after
+        assert f"quarantined {path}: {reason}" in caplog.text
+    raw = {
+        path
+        for (path,) in query(
+            db,
+            "select landed_path from raw.nba_stats__player_game_logs union all "
+            "select landed_path from raw.pickem_lines__player_props",
+        )
+    }
+    assert raw == {landed[c.name].path for c in cases if c.outcome != corpus.QUARANTINED}
+    inventory = query(db, "select landed_path from raw.landing_inventory")
+    assert sorted(p for (p,) in inventory) == sorted(item.path for item in landed.values())
+
+
+def test_strict_mode_alone_exits_non_zero_and_names_every_quarantined_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = corpus.warehouse_cases()
+    zone = LandingZone(tmp_path / "landing")
+    landed = {case.name: landed for case, landed in corpus.land_all(zone, cases)}
+    bad = [landed[c.name].path for c in cases if c.outcome == corpus.QUARANTINED]
+    db = tmp_path / "db.duckdb"
+    with pytest.raises(QuarantineError) as caught:
+        load(zone=zone, db_path=db, strict=True)
+    assert all(path in str(caught.value) for path in bad)
+    # Strict mode complains after committing: the good files are loaded, the bad set aside.
+    assert query(db, "select count(*) from raw.load_quarantine") == [(len(bad),)]
+    args = ["--landing-root", str(zone.root), "load", "--duckdb-path", str(db)]
+    capsys.readouterr()
+    assert main(args) == 0  # without --strict a run with quarantined files exits 0
+    assert f"quarantined 0 (+{len(bad)} from earlier runs)" in capsys.readouterr().out
+    assert main([*args, "--strict"]) == 1  # earlier quarantines still count in strict mode
+
+
+def test_quarantine_listing_names_file_reason_and_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zone = LandingZone(tmp_path / "landing")
+    html = next(c for c in corpus.warehouse_cases() if c.name == "html_error_page")
+    path = html.land(zone).path
+    db = tmp_path / "db.duckdb"
+    load(zone=zone, db_path=db)
+    capsys.readouterr()
+    args = ["--landing-root", str(zone.root), "quarantine", "--duckdb-path", str(db)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert path in out and "not valid JSON" in out and str(Path(zone.root) / path) in out
+    assert "1 quarantined file(s)" in out and "--retry-quarantined" in out
+    assert main([*args, "--json"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    item = json.loads(line)
+    assert item["landed_path"] == path and item["quarantined_at"].startswith("20")
+    assert main([*args, "--source", "odds_api"]) == 0
+    assert "0 quarantined file(s)" in capsys.readouterr().out
+    empty = tmp_path / "never-loaded.duckdb"
+    assert main(["quarantine", "--duckdb-path", str(empty)]) == 0
+
+
+def test_retry_quarantined_loads_what_a_fixed_loader_accepts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replay after a fix: a gate that was too strict quarantined a good file; once fixed,
+    `load --retry-quarantined` loads it and releases its quarantine row, in one transaction."""
+    zone = LandingZone(tmp_path / "landing")
+    real = corpus.Case(
+        "opening_night",
+        corpus.day_key("2024-25", corpus.OPENING_NIGHT),
+        corpus.opening_night(),
+        corpus.FIRST_FETCH,
+        corpus.LOADED,
+    )
+    path = real.land(zone).path
+    truncated = corpus.Case(
+        "cut", "cut", corpus.truncated(real.data), corpus.FIRST_FETCH, corpus.QUARANTINED
+    )
+    cut = truncated.land(zone).path
+    db = tmp_path / "db.duckdb"
+    entities = SOURCES[nba_stats.SOURCE].entities
+    fixed = entities[nba_stats.PLAYER_GAME_LOGS]
+    buggy = dataclasses.replace(fixed, check_payload=lambda _: "a gate with a bug")
+    monkeypatch.setitem(entities, nba_stats.PLAYER_GAME_LOGS, buggy)
+    first = load(zone=zone, db_path=db)
+    assert first.quarantined == 2
+    monkeypatch.setitem(entities, nba_stats.PLAYER_GAME_LOGS, fixed)  # the fix
+
+    again = load(zone=zone, db_path=db)  # a plain re-run leaves quarantined files alone
+    assert (again.loaded, again.previously_quarantined) == (0, 2)
+    replayed = load(zone=zone, db_path=db, retry_quarantined=True)
+    assert (replayed.loaded, replayed.released, replayed.quarantined) == (1, 1, 0)
+    assert "released from quarantine 1" in replayed.summary()
+    assert query(db, "select landed_path from raw.nba_stats__player_game_logs") == [(path,)]
+    # The truncated file is still bad: its quarantine row stays as it was.
+    ((kept, reason),) = query(db, "select landed_path, reason from raw.load_quarantine")
+    assert kept == cut and reason.startswith("not valid JSON")
+
+
+def test_identical_payload_lands_once_also_when_fetched_again(
+    replay: Replay, tmp_path: Path
+) -> None:
+    body = corpus.opening_night()
+    zone = LandingZone(tmp_path)
+    day = corpus.OPENING_NIGHT
+    replay.queue(Reply(body=body))
+    with HttpClient(FAST) as http:
+        first, again = (
+            nba_stats.fetch_leaguegamelog(
+                http, zone, "2024-25", nba_stats.PLAYER_GAME_LOGS, day, day, f"{replay.url}/stats"
+            )
+            for _ in range(2)
+        )
+    assert len(replay.seen) == 2
+    assert first.written and not again.written and again.path == first.path
+    later = corpus.Case(
+        "same", corpus.day_key("2024-25", day), body, datetime(2025, 3, 1, tzinfo=UTC), "loaded"
+    )
+    assert not later.land(LandingZone(tmp_path)).written  # another day, same bytes: nothing
+    assert len(list(LandingZone(tmp_path).iter_payloads())) == 1
+
+
+def test_html_error_page_answered_with_200_lands_then_is_quarantined(
+    replay: Replay, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    page = corpus.html_error_page(f"{replay.url}/stats/leaguegamelog")
+    replay.queue(Reply(body=page, headers={"Content-Type": "text/html"}))
+    zone = LandingZone(tmp_path / "landing")
+    with caplog.at_level("WARNING"), HttpClient(FAST) as http:
+        landed = nba_stats.fetch_leaguegamelog(
+            http, zone, "2024-25", nba_stats.PLAYER_GAME_LOGS, date(2024, 10, 23), None,
+            f"{replay.url}/stats",
+        )  # fmt: skip
+    assert (Path(zone.root) / landed.path).read_bytes() == page
+    assert "does not look like JSON" in caplog.text
+    result = load(zone=zone, db_path=tmp_path / "db.duckdb")
+    ((path, reason),) = result.quarantine
+    assert path == landed.path and "starts with '<HTML><HEAD> <TITLE>Access Denied" in reason
+
+
+def test_overtime_payload_is_faithful_to_the_real_leaguegamelog(tmp_path: Path) -> None:
+    """The box score reshaped to leaguegamelog agrees with stats.nba.com's own leaguegamelog
+    rows of the game (open CSV in ../shared/data): same players and stats, minutes rounded."""
+    shared = SHARED / "open" / "AntBap23__Nba-Data-and-Analytics-Engineering-Project"
+    csv_path = shared / "data" / "raw" / "player_logs_2016-17.csv"
+    if not csv_path.is_file():
+        pytest.skip(f"{csv_path} is absent")
+    headers, rows = corpus.csv_table(csv_path.read_bytes())
+    official = {
+        int(row[headers.index("PLAYER_ID")]): dict(zip(headers, row, strict=True))
+        for row in rows
+        if row[headers.index("GAME_ID")] == corpus.OT_GAME
+    }
+    document = json.loads(corpus.overtime_game_with_dnp_rows())
+    rs = corpus.result_set(document)
+    ours = [dict(zip(rs["headers"], row, strict=True)) for row in rs["rowSet"]]
+    played = [row for row in ours if row["MIN"] is not None]
+    assert {row["PLAYER_ID"] for row in played} == set(official)
+    for row in played:
+        real = official[row["PLAYER_ID"]]
+        for header in ("PTS", "FGM", "FGA", "FG3M", "FG3A", "FTM", "FTA", "REB", "AST", "TOV"):
+            assert int(real[header]) == row[header], (row["PLAYER_NAME"], header)
+        for header in ("MATCHUP", "WL", "GAME_DATE", "SEASON_ID", "TEAM_ABBREVIATION"):
+            assert real[header] == str(row[header]), (row["PLAYER_NAME"], header)
+        text = row["MIN"].removeprefix("PT").replace("M", ":").removesuffix(".00S")
+        minutes, seconds = (int(x) for x in text.split(":"))
+        assert abs(int(real["MIN"]) - (minutes + seconds / 60)) <= 0.5 + 1e-9
+
+
+# --- BigDataBall: extra or missing columns (restricted sample, mutated in memory) ---------
+
+
+@pytest.fixture
+def bdb_csv() -> bytes:
+    data = corpus.restricted_bytes(corpus.RESTRICTED_BIGDATABALL)
+    if data is None:
+        pytest.skip(f"restricted BigDataBall sample {corpus.RESTRICTED_BIGDATABALL} is absent")
+    return data
+
+
+BDB_NAME = "[2025-06-22]-0042400407-IND@OKC.csv"
+
+
+def _land_and_load(tmp_path: Path, data: bytes) -> tuple[str, Path]:
+    zone = LandingZone(tmp_path / "landing")
+    landed = bigdataball.land_file(zone, BDB_NAME, data, origin="test:bigdataball")
+    db = tmp_path / "db.duckdb"
+    load(zone=zone, db_path=db)
+    return landed.path, db
+
+
+def _rows_by_header(payload: str, headers: list[str]) -> list[list[object]]:
+    (rs,) = json.loads(payload)["resultSets"]
+    at = [rs["headers"].index(h) for h in headers]
+    return [[row[i] for i in at] for row in rs["rowSet"]]
+
+
+def test_bigdataball_extra_column_loads_and_reads_back_the_same(
+    bdb_csv: bytes, tmp_path: Path
+) -> None:
+    headers, _ = corpus.csv_table(bdb_csv)
+    extra = corpus.csv_with_extra_column(bdb_csv, "shot_distance_ft", "shot_distance")
+    _, db = _land_and_load(tmp_path / "extra", extra)
+    ((payload,),) = query(db, "select payload from raw.bigdataball__play_by_play")
+    original = bigdataball.payload_text(bdb_csv)
+    assert _rows_by_header(payload, headers) == _rows_by_header(original, headers)
+    assert query(db, "select count(*) from raw.load_quarantine") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("column", "outcome"),
+    [
+        ("converted_x", None),  # a column staging does not read
+        ("shot_distance", "unexpected payload shape: CSV lacks columns ['shot_distance']"),
+    ],
+)
+def test_bigdataball_missing_column(
+    bdb_csv: bytes, tmp_path: Path, column: str, outcome: str | None
+) -> None:
+    path, db = _land_and_load(tmp_path, corpus.csv_without_column(bdb_csv, column))
+    quarantined = query(db, "select landed_path, reason from raw.load_quarantine")
+    if outcome is None:
+        assert quarantined == []
+        assert query(db, "select landed_path from raw.bigdataball__play_by_play") == [(path,)]
+    else:
+        assert quarantined == [(path, outcome)]
+
+
+def test_bigdataball_ragged_row_lands_by_name_then_is_quarantined(
+    bdb_csv: bytes, tmp_path: Path
+) -> None:
+    headers, _ = corpus.csv_table(bdb_csv)
+    path, db = _land_and_load(tmp_path, corpus.csv_with_ragged_row(bdb_csv, 10))
+    assert "/pbp_0042400407." in path
+    ((reason,),) = query(db, "select reason from raw.load_quarantine")
+    assert reason == f"not valid CSV: line 12: {len(headers) + 1} values for {len(headers)} columns"
