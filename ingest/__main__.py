@@ -130,6 +130,11 @@ def _load(args: argparse.Namespace, zone: LandingZone) -> int:
     except QuarantineError as err:
         log.error("%s", err)
         return 1
+    except ValueError as err:
+        # A schema, dataset or project name that is not a plain identifier: refused before
+        # any SQL is built from it.
+        log.error("%s", err)
+        return 2
     print(result.summary())
     return 0
 

@@ -411,6 +411,7 @@ class DuckDBWriter:
     """The embedded default target. DuckDB TIMESTAMP has no zone: values are stored as UTC."""
 
     def __init__(self, db_path: str | os.PathLike[str], schema: str) -> None:
+        _ident(schema)  # refuse a name that is not a plain identifier before touching anything
         self.path = Path(db_path)
         self.schema = schema
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -107,6 +107,7 @@ def run(args: argparse.Namespace, zone: LandingZone) -> int:
     target = args.target or os.environ.get("DBT_TARGET") or "duckdb"
     schema = args.schema or raw_schema()
     try:
+        _ident(schema)  # a schema that is not a plain identifier never reaches any SQL
         if target == "bigquery":
             project = args.bq_project or os.environ.get("BQ_PROJECT")
             if not project:
