@@ -58,6 +58,18 @@ def _dbt_run(tmp: Path, *extra: str) -> None:
 
 def test_one_new_night_rebuilds_only_its_games(tmp_path: Path) -> None:
     _land_and_load(tmp_path, LAST_NIGHT.replace(day=12))
+    # `dbt run` builds no seeds; the context models read seeds/ (teams, aliases, book priority).
+    _run(
+        [
+            DBT,
+            "seed",
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        tmp_path,
+    )
     _dbt_run(tmp_path)
     db = str(tmp_path / "warehouse.duckdb")
     with duckdb.connect(db) as con:
