@@ -291,3 +291,45 @@ def test_bigdataball_ragged_row_lands_by_name_then_is_quarantined(
     assert "/pbp_0042400407." in path
     ((reason,),) = query(db, "select reason from raw.load_quarantine")
     assert reason == f"not valid CSV: line 12: {len(headers) + 1} values for {len(headers)} columns"
+
+
+def test_retry_quarantined_on_bigquery_releases_by_query_parameter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The BigQuery writer: inventory first, then the release (a DML delete whose paths travel
+    as an array parameter), then the raw rows."""
+    from test_ingest_bigquery import RecordingClient
+
+    from ingest import load_bigquery as bq
+    from ingest.load import INVENTORY_TABLE, QUARANTINE_TABLE
+
+    class Client(RecordingClient):
+        def query_and_wait(  # type: ignore[override]
+            self, sql: str, location: str, job_config: object = None
+        ) -> list[dict[str, str]]:
+            if job_config is not None:
+                params = job_config.query_parameters  # type: ignore[attr-defined]
+                self.queries.append(f"{sql} -- {[p.values for p in params]}")
+                return []
+            return super().query_and_wait(sql, location)
+
+    zone = LandingZone(tmp_path / "landing")
+    path = (
+        corpus.Case(
+            "night",
+            corpus.day_key("2024-25", corpus.OPENING_NIGHT),
+            corpus.opening_night(),
+            corpus.FIRST_FETCH,
+            corpus.LOADED,
+        )
+        .land(zone)
+        .path
+    )
+    client = Client(existing={QUARANTINE_TABLE: {path}, INVENTORY_TABLE: {path}})
+    result = bq.load_bigquery(zone, project="nba-prod", client=client, retry_quarantined=True)
+    assert (result.loaded, result.released) == (1, 1)
+    (release,) = [q for q in client.queries if q.startswith("DELETE")]
+    assert release == f"{bq.release_sql('nba-prod', 'raw')} -- {[[path]]}"
+    assert [job["destination"] for job in client.loads] == [
+        "nba-prod.raw.nba_stats__player_game_logs"
+    ]
