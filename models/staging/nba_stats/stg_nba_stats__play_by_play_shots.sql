@@ -18,10 +18,9 @@
     threes at 22-23 ft. distance_ft stays NULL (unknown), and zone_distance_ft, the distance
     the zone rule reads, is 23, which puts them in the corner.
 
-  A table, unlike the other staging models: unnesting every event of every game from JSON
-  once, instead of once per reader (int_shot_attempts and a dozen data tests).
+  A table, like all nba_stats staging (dbt_project.yml): every event of every game is
+  unnested from JSON once, not once per reader.
 -#}
-{{ config(materialized='table') }}
 {%- set headers = [
     'GAME_ID', 'EVENTNUM', 'EVENTMSGTYPE', 'EVENTMSGACTIONTYPE', 'PERIOD', 'PCTIMESTRING',
     'HOMEDESCRIPTION', 'VISITORDESCRIPTION', 'PLAYER1_ID', 'PLAYER1_TEAM_ID', 'PLAYER2_ID',
