@@ -58,6 +58,10 @@ select
     form.ts_pct_last_10,
     form.ft_points_share_last_10,
     form.points_slope_last_10,
+    form.shot_zone_games_last_10,
+    form.paint_share_last_10,
+    form.mid_range_share_last_10,
+    form.three_share_last_10,
     form.game_date as form_as_of_game_date,
     targets.game_date
 from targets

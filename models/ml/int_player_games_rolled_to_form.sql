@@ -29,6 +29,10 @@ games as (
         fg_attempts,
         ft_attempts,
         ft_makes,
+        paint_attempts,
+        mid_range_attempts,
+        three_attempts,
+        case when has_shot_zones then 1 else 0 end as has_shot_zones_flag,
         -- The game's position in the player's career timeline, for trend slopes.
         cast(row_number() over (partition by player_id order by game_date, game_id)
             as {{ dbt.type_float() }}) as career_game_number
@@ -59,6 +63,10 @@ windows as (
         sum(minutes) over ({{ last_10 }}) as minutes_sum_last_10,
         sum(fg_attempts + 0.44 * ft_attempts) over ({{ last_10 }}) as true_shot_attempts_last_10,
         sum(ft_makes) over ({{ last_10 }}) as ft_points_last_10,
+        sum(has_shot_zones_flag) over ({{ last_10 }}) as shot_zone_games_last_10,
+        sum(paint_attempts) over ({{ last_10 }}) as paint_attempts_last_10,
+        sum(mid_range_attempts) over ({{ last_10 }}) as mid_range_attempts_last_10,
+        sum(three_attempts) over ({{ last_10 }}) as three_attempts_last_10,
         -- Sums for an ordinary least-squares slope of points on game number (BigQuery has
         -- no regr_slope): slope = (n*Sxy - Sx*Sy) / (n*Sxx - Sx^2).
         sum(career_game_number) over ({{ last_10 }}) as sx_last_10,
@@ -96,5 +104,17 @@ select
         (games_in_last_10 * sxy_last_10 - sx_last_10 * sy_last_10)
         / nullif(games_in_last_10 * sxx_last_10 - sx_last_10 * sx_last_10, 0)
     end as points_slope_last_10,
+    -- Shot-zone shares over the games of the window that have zones (NULL without any):
+    -- fractions of zone attempts, paint + mid-range + three = 1.
+    shot_zone_games_last_10,
+    paint_attempts_last_10
+        / nullif(paint_attempts_last_10 + mid_range_attempts_last_10 + three_attempts_last_10, 0)
+        as paint_share_last_10,
+    mid_range_attempts_last_10
+        / nullif(paint_attempts_last_10 + mid_range_attempts_last_10 + three_attempts_last_10, 0)
+        as mid_range_share_last_10,
+    three_attempts_last_10
+        / nullif(paint_attempts_last_10 + mid_range_attempts_last_10 + three_attempts_last_10, 0)
+        as three_share_last_10,
     game_date
 from windows

@@ -8,10 +8,10 @@
 with
 
 population as (
-    select distinct team_id, game_id, game_date, season
+    select distinct team_abbr, game_id, game_date, season
     from {{ ref('int_player_game_population') }}
     union distinct
-    select distinct opponent_team_id as team_id, game_id, game_date, season
+    select distinct opponent_team_abbr as team_abbr, game_id, game_date, season
     from {{ ref('int_player_game_population') }}
 ),
 
@@ -20,22 +20,22 @@ form as (
 ),
 
 timeline as (
-    select team_id, season, game_date, game_id, 0 as row_kind, cast(null as {{ dbt.type_bigint() }}) as games_played_season
+    select team_abbr, season, game_date, game_id, 0 as row_kind, cast(null as {{ dbt.type_bigint() }}) as games_played_season
     from population
     union all
-    select team_id, season, game_date, game_id, 1 as row_kind, games_played_season
+    select team_abbr, season, game_date, game_id, 1 as row_kind, games_played_season
     from form
 ),
 
 targets as (
     select
-        team_id,
+        team_abbr,
         season,
         game_id,
         game_date,
         row_kind,
         max(games_played_season) over (
-            partition by team_id, season
+            partition by team_abbr, season
             order by game_date, row_kind, game_id
             rows between unbounded preceding and 1 preceding
         ) as prior_games_played_season
@@ -43,7 +43,7 @@ targets as (
 )
 
 select
-    targets.team_id,
+    targets.team_abbr,
     targets.game_id,
     coalesce(targets.prior_games_played_season, 0) as team_games_played_season_before,
     form.pace_avg_last_10,
@@ -56,7 +56,7 @@ select
     targets.game_date
 from targets
 left join form
-    on targets.team_id = form.team_id
+    on targets.team_abbr = form.team_abbr
     and targets.season = form.season
     and targets.prior_games_played_season = form.games_played_season
 where targets.row_kind = 0

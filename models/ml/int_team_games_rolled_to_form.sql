@@ -5,11 +5,12 @@
   (defensive rating and the pace its opponents played at).
 -#}
 
-{%- set last_10 = "partition by offense.team_id, offense.season order by offense.game_date, offense.game_id rows between 9 preceding and current row" -%}
-{%- set last_15 = "partition by offense.team_id, offense.season order by offense.game_date, offense.game_id rows between 14 preceding and current row" -%}
-{%- set season_to_date = "partition by offense.team_id, offense.season order by offense.game_date, offense.game_id rows between unbounded preceding and current row" -%}
+{%- set last_10 = "partition by offense.team_abbr, offense.season order by offense.game_date, offense.game_id rows between 9 preceding and current row" -%}
+{%- set last_15 = "partition by offense.team_abbr, offense.season order by offense.game_date, offense.game_id rows between 14 preceding and current row" -%}
+{%- set season_to_date = "partition by offense.team_abbr, offense.season order by offense.game_date, offense.game_id rows between unbounded preceding and current row" -%}
 
 select
+    offense.team_abbr,
     offense.team_id,
     offense.game_id,
     offense.season,

@@ -19,6 +19,11 @@ population as (
     select * from {{ ref('int_player_game_population') }}
 ),
 
+context as (
+    select * from {{ ref('upcoming_player_game_context') }}
+    where game_id is not null
+),
+
 player_form as (
     select * from {{ ref('int_player_game_prior_form') }}
 ),
@@ -31,9 +36,23 @@ assembled as (
     select
         population.player_id,
         population.game_id,
-        population.team_id,
-        population.opponent_team_id,
+        population.team_abbr,
+        population.opponent_team_abbr,
         population.season,
+        context.days_rest,
+        context.is_back_to_back,
+        context.games_last_7_days,
+        context.minutes_last_7_days,
+        context.opponent_days_rest,
+        context.has_line,
+        context.current_points_line,
+        context.opening_points_line,
+        context.line_movement,
+        context.line_book_count,
+        context.has_game_lines,
+        context.game_total,
+        context.implied_team_total,
+        context.last_source_game_date as context_last_source_game_date,
         population.game_date,
         population.is_home,
         player_form.games_played_season_before,
@@ -51,6 +70,10 @@ assembled as (
         player_form.ts_pct_last_10,
         player_form.ft_points_share_last_10,
         player_form.points_slope_last_10,
+        player_form.shot_zone_games_last_10,
+        player_form.paint_share_last_10,
+        player_form.mid_range_share_last_10,
+        player_form.three_share_last_10,
         team_form.pace_avg_last_10 as team_pace_last_10,
         team_form.offensive_rating_avg_last_10 as team_offensive_rating_last_10,
         team_form.win_pct_season as team_win_pct_season,
@@ -61,14 +84,17 @@ assembled as (
         team_form.form_as_of_game_date as team_form_as_of_date,
         opponent_form.form_as_of_game_date as opponent_form_as_of_date
     from population
+    inner join context
+        on population.player_id = context.player_id
+        and population.game_id = context.game_id
     left join player_form
         on population.player_id = player_form.player_id
         and population.game_id = player_form.game_id
     left join team_form
-        on population.team_id = team_form.team_id
+        on population.team_abbr = team_form.team_abbr
         and population.game_id = team_form.game_id
     left join team_form as opponent_form
-        on population.opponent_team_id = opponent_form.team_id
+        on population.opponent_team_abbr = opponent_form.team_abbr
         and population.game_id = opponent_form.game_id
 ),
 
@@ -95,8 +121,8 @@ features as (
 select
     player_id,
     game_id,
-    team_id,
-    opponent_team_id,
+    team_abbr,
+    opponent_team_abbr,
     season,
     '{{ var("feature_version", "v1") }}' as feature_version,
     cast(points_avg_last_5 as {{ dbt.type_float() }}) as points_avg_last_5,
@@ -123,6 +149,22 @@ select
     cast(opponent_defensive_rating_last_15 as {{ dbt.type_float() }}) as opponent_defensive_rating_last_15,
     cast(opponent_pace_last_15 as {{ dbt.type_float() }}) as opponent_pace_last_15,
     cast(pace_mismatch as {{ dbt.type_float() }}) as pace_mismatch,
+    cast(days_rest as {{ dbt.type_float() }}) as days_rest,
+    cast(case when is_back_to_back then 1 else 0 end as {{ dbt.type_float() }}) as is_back_to_back,
+    cast(games_last_7_days as {{ dbt.type_float() }}) as games_last_7_days,
+    cast(minutes_last_7_days as {{ dbt.type_float() }}) as minutes_last_7_days,
+    cast(opponent_days_rest as {{ dbt.type_float() }}) as opponent_days_rest,
+    cast(paint_share_last_10 as {{ dbt.type_float() }}) as paint_share_last_10,
+    cast(mid_range_share_last_10 as {{ dbt.type_float() }}) as mid_range_share_last_10,
+    cast(three_share_last_10 as {{ dbt.type_float() }}) as three_share_last_10,
+    cast(case when has_line then 1 else 0 end as {{ dbt.type_float() }}) as has_line,
+    cast(current_points_line as {{ dbt.type_float() }}) as current_points_line,
+    cast(opening_points_line as {{ dbt.type_float() }}) as opening_points_line,
+    cast(line_movement as {{ dbt.type_float() }}) as line_movement,
+    cast(line_book_count as {{ dbt.type_float() }}) as line_book_count,
+    cast(game_total as {{ dbt.type_float() }}) as game_total,
+    cast(implied_team_total as {{ dbt.type_float() }}) as implied_team_total,
+    coalesce(shot_zone_games_last_10, 0) > 0 as has_shot_zones,
     player_form_as_of_date is not null as has_player_history,
     team_form_as_of_date is not null as has_team_history,
     opponent_form_as_of_date is not null as has_opponent_history,
@@ -135,8 +177,9 @@ select
     game_date,
     -- The latest game date any feature of this row was computed from; always before game_date.
     greatest(
-        coalesce(player_form_as_of_date, team_form_as_of_date, opponent_form_as_of_date),
-        coalesce(team_form_as_of_date, player_form_as_of_date, opponent_form_as_of_date),
-        coalesce(opponent_form_as_of_date, player_form_as_of_date, team_form_as_of_date)
+        coalesce(player_form_as_of_date, team_form_as_of_date, opponent_form_as_of_date, context_last_source_game_date),
+        coalesce(team_form_as_of_date, player_form_as_of_date, opponent_form_as_of_date, context_last_source_game_date),
+        coalesce(opponent_form_as_of_date, player_form_as_of_date, team_form_as_of_date, context_last_source_game_date),
+        coalesce(context_last_source_game_date, player_form_as_of_date, team_form_as_of_date, opponent_form_as_of_date)
     ) as last_source_game_date
 from features
