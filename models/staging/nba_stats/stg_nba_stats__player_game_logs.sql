@@ -24,7 +24,7 @@ renamed as (
         {{ dbt.safe_cast("team_id", dbt.type_bigint()) }} as team_id,
         player_name,
         team_abbreviation as team_abbr,
-        {{ opponent_abbr_from_matchup('matchup') }} as opponent_team_abbr,
+        {{ opponent_abbr_from_matchup('matchup', 'team_abbreviation') }} as opponent_team_abbr,
         season_id,
         matchup,
         wl as win_loss,
@@ -40,7 +40,7 @@ renamed as (
         ] %}
         {{ dbt.safe_cast(stat, dbt.type_int()) }} as {{ alias }},
         {%- endfor %}
-        {{ regex_matches('matchup', ' vs[.] ') }} as is_home,
+        {{ is_home_from_matchup('matchup', 'team_abbreviation') }} as is_home,
         coalesce({{ regex_matches('upper(trim(comment))', '^(DNP|DND|NWT)') }}, false)
             as did_not_play,
         landed_path as source_landed_path,

@@ -16,7 +16,7 @@ renamed as (
         {{ dbt.safe_cast("team_id", dbt.type_bigint()) }} as team_id,
         team_abbreviation as team_abbr,
         team_name,
-        {{ opponent_abbr_from_matchup('matchup') }} as opponent_team_abbr,
+        {{ opponent_abbr_from_matchup('matchup', 'team_abbreviation') }} as opponent_team_abbr,
         season_id,
         matchup,
         wl as win_loss,
@@ -32,7 +32,7 @@ renamed as (
         ] %}
         {{ dbt.safe_cast(stat, dbt.type_int()) }} as {{ alias }},
         {%- endfor %}
-        {{ regex_matches('matchup', ' vs[.] ') }} as is_home,
+        {{ is_home_from_matchup('matchup', 'team_abbreviation') }} as is_home,
         landed_path as source_landed_path,
         fetched_at as source_fetched_at,
         row_number() over (
