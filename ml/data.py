@@ -46,7 +46,9 @@ def load_store(warehouse: Warehouse, contract: FeatureContract) -> pd.DataFrame:
             f"({contract.source}) is newer than the table; run `dbt build`"
         )
     # Bookkeeping columns of the store, read when present (never model inputs).
-    optional = [c for c in ("last_source_game_date", "has_player_history") if c in columns]
+    optional = [
+        c for c in ("last_source_game_date", "has_player_history", "game_status") if c in columns
+    ]
     select = ",\n        ".join(
         [f"f.{c}" for c in (*ROW_COLUMNS, *optional)]
         + [f"f.{c}" for c in contract.features]

@@ -97,7 +97,12 @@ def score(
     warehouse: Warehouse, contract: FeatureContract, season: str, min_edge: float
 ) -> ScoreResult:
     frame = load_store(warehouse, contract)
-    unplayed = frame.loc[frame[LABEL].isna()]
+    # Unplayed = scheduled and not yet final. A missing label alone is not enough: the store
+    # keeps past rows of players who sat out (DNP), which have no points either.
+    if "game_status" in frame:
+        unplayed = frame.loc[frame["game_status"].eq("scheduled") & frame[LABEL].isna()]
+    else:
+        unplayed = frame.loc[frame[LABEL].isna()]
     if len(unplayed):
         rows, set_name, mode = unplayed, PRODUCTION_SET, "upcoming"
     else:
