@@ -14,7 +14,7 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -57,6 +57,9 @@ def _select(schema_table: str) -> str:
 
 
 def _iso(moment: datetime) -> str:
+    """DuckDB hands back naive UTC, BigQuery aware datetimes: both as ISO-8601 UTC."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

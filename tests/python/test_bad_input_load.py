@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import bad_input_corpus as corpus
@@ -333,3 +333,32 @@ def test_retry_quarantined_on_bigquery_releases_by_query_parameter(
     assert [job["destination"] for job in client.loads] == [
         "nba-prod.raw.nba_stats__player_game_logs"
     ]
+
+
+def test_quarantine_listing_reads_the_bigquery_dataset_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ingest import load_bigquery as bq
+
+    path = "nba_stats/player_game_logs/dt=2025-01-02/k.0123456789ab.json"
+    at = datetime(2025, 1, 2, 10, 0, 1, tzinfo=timezone(timedelta(hours=1)))
+    queries: list[str] = []
+
+    class Client:
+        def query_and_wait(self, sql: str, location: str) -> list[dict[str, object]]:
+            queries.append(sql)
+            row = {"landed_path": path, "source": "nba_stats", "entity": "player_game_logs"}
+            return [{**row, "reason": "not valid JSON", "quarantined_at": at}]
+
+    monkeypatch.setattr(bq, "make_client", lambda project, location: Client())
+    monkeypatch.delenv("BQ_PROJECT", raising=False)
+    args = ["--landing-root", "gs://bucket/landing", "quarantine", "--target", "bigquery"]
+    assert main([*args, "--bq-project", "nba-prod", "--json"]) == 0
+    item = json.loads(capsys.readouterr().out)
+    assert item["location"] == f"gs://bucket/landing/{path}"
+    assert item["quarantined_at"] == "2025-01-02T09:00:01.000000Z"
+    assert queries == [
+        "SELECT landed_path, source, entity, reason, quarantined_at "
+        "FROM `nba-prod.raw.load_quarantine` ORDER BY quarantined_at, landed_path"
+    ]
+    assert main(args) == 2  # no project: refused
