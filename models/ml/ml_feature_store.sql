@@ -32,6 +32,10 @@ team_form as (
     select * from {{ ref('int_team_game_prior_form') }}
 ),
 
+extras as (
+    select * from {{ ref('int_player_game_history_extras') }}
+),
+
 assembled as (
     select
         population.player_id,
@@ -72,6 +76,9 @@ assembled as (
         player_form.ft_points_share_last_10,
         player_form.points_slope_last_10,
         player_form.shot_zone_games_last_10,
+        extras.games_vs_opponent_last_365,
+        extras.points_avg_vs_opponent_last_365,
+        extras.dnp_rate_last_10,
         player_form.paint_share_last_10,
         player_form.mid_range_share_last_10,
         player_form.three_share_last_10,
@@ -91,6 +98,9 @@ assembled as (
     left join player_form
         on population.player_id = player_form.player_id
         and population.game_id = player_form.game_id
+    left join extras
+        on population.player_id = extras.player_id
+        and population.game_id = extras.game_id
     left join team_form
         on population.team_abbr = team_form.team_abbr
         and population.game_id = team_form.game_id
@@ -166,6 +176,9 @@ select
     cast(line_book_count as {{ dbt.type_float() }}) as line_book_count,
     cast(game_total as {{ dbt.type_float() }}) as game_total,
     cast(implied_team_total as {{ dbt.type_float() }}) as implied_team_total,
+    cast(games_vs_opponent_last_365 as {{ dbt.type_float() }}) as games_vs_opponent_last_365,
+    cast(points_avg_vs_opponent_last_365 as {{ dbt.type_float() }}) as points_avg_vs_opponent_last_365,
+    cast(dnp_rate_last_10 as {{ dbt.type_float() }}) as dnp_rate_last_10,
     coalesce(shot_zone_games_last_10, 0) > 0 as has_shot_zones,
     player_form_as_of_date is not null as has_player_history,
     team_form_as_of_date is not null as has_team_history,
