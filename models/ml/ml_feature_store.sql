@@ -36,6 +36,19 @@ extras as (
     select * from {{ ref('int_player_game_history_extras') }}
 ),
 
+-- The opponent's zone defence going into this game (its last 15 games before the date).
+opponent_zone_defense as (
+    select
+        teams.team_abbr,
+        zones.game_id,
+        zones.paint_fg_pct_allowed_vs_league_last_15,
+        zones.mid_range_fg_pct_allowed_vs_league_last_15,
+        zones.three_fg_pct_allowed_vs_league_last_15
+    from {{ ref('team_defense_zone_analysis') }} as zones
+    inner join {{ ref('nba_teams') }} as teams
+        on zones.team_id = teams.team_id
+),
+
 assembled as (
     select
         population.player_id,
@@ -79,6 +92,9 @@ assembled as (
         extras.games_vs_opponent_last_365,
         extras.points_avg_vs_opponent_last_365,
         extras.dnp_rate_last_10,
+        opponent_zone_defense.paint_fg_pct_allowed_vs_league_last_15 as opponent_paint_delta,
+        opponent_zone_defense.mid_range_fg_pct_allowed_vs_league_last_15 as opponent_mid_range_delta,
+        opponent_zone_defense.three_fg_pct_allowed_vs_league_last_15 as opponent_three_delta,
         player_form.paint_share_last_10,
         player_form.mid_range_share_last_10,
         player_form.three_share_last_10,
@@ -101,6 +117,9 @@ assembled as (
     left join extras
         on population.player_id = extras.player_id
         and population.game_id = extras.game_id
+    left join opponent_zone_defense
+        on population.opponent_team_abbr = opponent_zone_defense.team_abbr
+        and population.game_id = opponent_zone_defense.game_id
     left join team_form
         on population.team_abbr = team_form.team_abbr
         and population.game_id = team_form.game_id
@@ -117,6 +136,30 @@ features as (
         (points_avg_last_5 - points_avg_season) / nullif(points_std_last_10, 0)
             as points_vs_season_zscore,
         team_pace_last_10 - opponent_pace_last_15 as pace_mismatch,
+        -- Fatigue, 100 = fresh: the original's rules on rest and recent load (back-to-back -15,
+        -- three or more days' rest +5, 4+ games in 7 days -10, over 240 minutes in 7 days -10,
+        -- over 35 minutes a game in those days -8), clamped to 0..100. Its age terms are left
+        -- out (no birth dates here) and so is its back-to-backs-in-14-days term (not in the
+        -- context). NULL when rest is unknown, instead of the original's 50.
+        case when days_rest is not null then
+            greatest(0, least(100,
+                100
+                + (case when is_back_to_back then -15 when days_rest >= 3 then 5 else 0 end)
+                + (case when games_last_7_days >= 4 then -10 else 0 end)
+                + (case when minutes_last_7_days > 240 then -10 else 0 end)
+                + (case when minutes_last_7_days > 35 * games_last_7_days
+                        and games_last_7_days > 0 then -8 else 0 end)
+            ))
+        end as fatigue_score,
+        -- The player's primary zone going into the game, by the original's thresholds
+        -- (paint share >= 40%, else three >= 40%, else mid-range >= 35%, else paint).
+        case
+            when paint_share_last_10 is null then null
+            when paint_share_last_10 >= 0.40 then 'paint'
+            when three_share_last_10 >= 0.40 then 'three'
+            when mid_range_share_last_10 >= 0.35 then 'mid_range'
+            else 'paint'
+        end as primary_zone,
         (case when points_avg_last_5 is null then 1 else 0 end)
         + (case when points_avg_last_10 is null then 1 else 0 end)
         + (case when points_avg_season is null then 1 else 0 end)
@@ -127,6 +170,20 @@ features as (
         + (case when opponent_defensive_rating_last_15 is null then 1 else 0 end)
             as missing_required_features
     from assembled
+),
+
+with_mismatch as (
+    select
+        *,
+        -- How much better than the league the opponent's defence has let shooters do in the
+        -- player's primary zone (percentage points of FG%), scaled by how much he lives there
+        -- (full weight at a 50% share). The original's extra x1.2 and +-10 clamp are dropped.
+        case primary_zone
+            when 'paint' then opponent_paint_delta * least(paint_share_last_10 / 0.5, 1)
+            when 'three' then opponent_three_delta * least(three_share_last_10 / 0.5, 1)
+            when 'mid_range' then opponent_mid_range_delta * least(mid_range_share_last_10 / 0.5, 1)
+        end as shot_zone_mismatch
+    from features
 )
 
 select
@@ -179,6 +236,8 @@ select
     cast(games_vs_opponent_last_365 as {{ dbt.type_float() }}) as games_vs_opponent_last_365,
     cast(points_avg_vs_opponent_last_365 as {{ dbt.type_float() }}) as points_avg_vs_opponent_last_365,
     cast(dnp_rate_last_10 as {{ dbt.type_float() }}) as dnp_rate_last_10,
+    cast(fatigue_score as {{ dbt.type_float() }}) as fatigue_score,
+    cast(shot_zone_mismatch as {{ dbt.type_float() }}) as shot_zone_mismatch,
     coalesce(shot_zone_games_last_10, 0) > 0 as has_shot_zones,
     player_form_as_of_date is not null as has_player_history,
     team_form_as_of_date is not null as has_team_history,
@@ -197,4 +256,4 @@ select
         coalesce(opponent_form_as_of_date, player_form_as_of_date, team_form_as_of_date, context_last_source_game_date),
         coalesce(context_last_source_game_date, player_form_as_of_date, team_form_as_of_date, opponent_form_as_of_date)
     ) as last_source_game_date
-from features
+from with_mismatch
