@@ -2,7 +2,9 @@
 
 fetch-schedule  NBA.com scheduleLeagueV2 from the cdn (primary, then backup URL)
 fetch-odds      The Odds API: events, then player points props and/or game lines per event
-                (API key from $ODDS_API_KEY; --at for the historical endpoints)
+                (API key from $ODDS_API_KEY; --at for the historical endpoints). Event odds
+                that still fail are written to a retry list and the exit code is 3;
+                --retry-file <it> fetches exactly those again
 pickem-lines    land a folder (or gs:// prefix) of MM_DD_YYYY.csv pick'em line files
 import-lines    land a CSV of points lines you already have (columns: ingest/sources/user_lines.py)
 """
@@ -38,6 +40,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--regions", default=odds_api.DEFAULT_REGIONS)
     p.add_argument("--bookmakers", default=None, help="comma-separated keys (overrides regions)")
     p.add_argument("--base-url", default=None, help="default: $ODDS_API_BASE_URL or the API")
+    p.add_argument(
+        "--retry-file", default=None, help="a retry list from an earlier run: fetch what failed"
+    )
 
     p = sub.add_parser("pickem-lines", help="land a folder of MM_DD_YYYY.csv pick'em line files")
     p.add_argument("folder")
@@ -59,25 +64,32 @@ def run(args: argparse.Namespace, zone: LandingZone) -> int:
     if args.command == "fetch-odds":
         return _fetch_odds(args, zone)
     if args.command == "pickem-lines":
+        # 2: a file refused (its name gives no date); 1: landed, but the loader will
+        # quarantine it (its content fails the checks); 0: all landed and loadable.
         report = pickem_lines.land_folder(zone, args.folder)
         written = sum(landed.written for landed in report.landed)
         print(
             f"pick'em lines: {len(report.landed)} files ({written} new), "
-            f"{len(report.rejected)} rejected"
+            f"{len(report.failing)} failing the loader's checks, {len(report.rejected)} refused"
         )
+        for key, reason in report.failing:
+            print(f"  landed, will be quarantined: {key}: {reason}")
         for key, reason in report.rejected:
-            print(f"  {key}: {reason}")
-        return 1 if report.rejected else 0
+            print(f"  refused: {key}: {reason}")
+        return 2 if report.rejected else 1 if report.failing else 0
     if args.command == "import-lines":
         status = 0
         for path in args.files:
             try:
-                landed = user_lines.import_file(zone, path)
-            except (OSError, ValueError, UnicodeDecodeError) as err:
+                landed, problem = user_lines.import_file(zone, path)
+            except (OSError, ValueError) as err:
                 log.error("not imported %s: %s", path, err)
-                status = 1
+                status = 2
                 continue
             print(f"{path} -> {landed.path} ({'new' if landed.written else 'unchanged'})")
+            if problem is not None:
+                log.error("landed %s, the loader will quarantine it: %s", path, problem)
+                status = max(status, 1)
         return status
     raise ValueError(f"not a context command: {args.command}")
 
@@ -92,19 +104,29 @@ def _fetch_odds(args: argparse.Namespace, zone: LandingZone) -> int:
     except ValueError as err:
         log.error("--at: %s", err)
         return 2
+    retry: list[odds_api.OddsRequest] | None = None
+    if args.retry_file:
+        try:
+            retry = odds_api.read_retry_list(args.retry_file)
+        except (OSError, ValueError, KeyError) as err:
+            log.error("--retry-file: %s", err)
+            return 2
     delay = float(os.environ.get("NBA_HTTP_MIN_DELAY") or odds_api.DEFAULT_DELAY)
     try:
         with HttpClient(HttpConfig.from_env(min_delay=delay)) as client:
-            report = odds_api.fetch_slate(
-                client,
-                zone,
-                entities,
-                at=at,
-                hours_ahead=args.hours_ahead,
-                regions=args.regions,
-                bookmakers=args.bookmakers,
-                url_base=args.base_url,
-            )
+            if retry is not None:
+                report = odds_api.fetch_requests(client, zone, retry, url_base=args.base_url)
+            else:
+                report = odds_api.fetch_slate(
+                    client,
+                    zone,
+                    entities,
+                    at=at,
+                    hours_ahead=args.hours_ahead,
+                    regions=args.regions,
+                    bookmakers=args.bookmakers,
+                    url_base=args.base_url,
+                )
     except odds_api.MissingApiKey as err:
         log.error("%s", err)
         return 2
@@ -114,6 +136,7 @@ def _fetch_odds(args: argparse.Namespace, zone: LandingZone) -> int:
     print(
         f"odds api: {report.events} events, {len(report.landed)} payloads landed, "
         f"{len(report.empty)} without markets yet, {len(report.failed)} failed"
+        + "".join(f"; retry list {zone.storage.uri(key)}" for key in report.retry_lists)
     )
     for label, error in report.failed:
         print(f"  {label}: {error}")

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ingest.http import HttpClient, HttpFetchError
-from ingest.landing import Landed, LandingZone, parse_timestamp
+from ingest.http import HttpClient, HttpFetchError, redact
+from ingest.landing import Landed, LandingZone, format_timestamp, parse_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ DEFAULT_ODDS_FORMAT = "decimal"
 DEFAULT_DELAY = 2.0  # seconds between calls: 30 requests a minute
 EVENT_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 HISTORY_KEYS = ("timestamp", "data")
+RETRY_FOLDER = "_retry"  # beside the sources in the landing root; never read by the loader
 
 
 class MissingApiKey(RuntimeError):
@@ -225,12 +226,106 @@ def fetch_event_odds(
     return landed
 
 
+@dataclass(frozen=True)
+class OddsRequest:
+    """One event's odds for one entity (and, historical, at one time): what a retry list holds."""
+
+    event_id: str
+    entity: str
+    at: datetime | None = None
+    regions: str = DEFAULT_REGIONS
+    bookmakers: str | None = None
+
+    def __post_init__(self) -> None:
+        # Validated before anything is sent or written (a retry list is input too).
+        validate_event_id(self.event_id)
+        if self.entity not in MARKETS:
+            raise ValueError(f"entity must be one of {sorted(MARKETS)}, got {self.entity!r}")
+
+    @property
+    def label(self) -> str:
+        return f"{self.event_id}/{self.entity}"
+
+    def as_json(self) -> dict[str, str | None]:
+        item: dict[str, str | None] = {
+            "event_id": self.event_id,
+            "markets": MARKETS[self.entity],
+            "at": _stamp(self.at) if self.at is not None else None,
+        }
+        if self.bookmakers:
+            item["bookmakers"] = self.bookmakers
+        else:
+            item["regions"] = self.regions
+        return item
+
+    @classmethod
+    def from_json(cls, entity: str, item: Any) -> OddsRequest:
+        if not isinstance(item, dict):
+            raise ValueError(f"retry list entry is not an object: {item!r}")
+        if entity not in MARKETS:
+            raise ValueError(f"entity must be one of {sorted(MARKETS)}, got {entity!r}")
+        if item.get("markets") != MARKETS[entity]:
+            raise ValueError(f"retry list entry markets {item.get('markets')!r} are not {entity}")
+        at = parse_timestamp(str(item["at"])) if item.get("at") else None
+        bookmakers = item.get("bookmakers")
+        regions = item.get("regions") or DEFAULT_REGIONS
+        for name, value in (("bookmakers", bookmakers), ("regions", regions)):
+            if value is not None and not re.match(r"^[a-z0-9_,]+$", str(value)):
+                raise ValueError(f"retry list entry {name} {value!r} is not a list of keys")
+        return cls(str(item.get("event_id")), entity, at, str(regions), bookmakers or None)
+
+
+@dataclass(frozen=True)
+class FailedOdds:
+    request: OddsRequest
+    last_status: int | None
+    error: str  # redacted: never the key
+
+
 @dataclass
 class SlateReport:
     events: int = 0
     landed: list[Landed] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)  # event/entity with no markets yet
     failed: list[tuple[str, str]] = field(default_factory=list)  # (event/entity, error)
+    retryable: list[FailedOdds] = field(default_factory=list)  # HTTP failures, to fetch again
+    retry_lists: list[str] = field(default_factory=list)  # landing-root-relative keys
+
+
+def _fetch_one(
+    client: HttpClient,
+    zone: LandingZone,
+    key: str,
+    request: OddsRequest,
+    report: SlateReport,
+    url_base: str | None,
+) -> None:
+    try:
+        landed = fetch_event_odds(
+            client,
+            zone,
+            key,
+            request.event_id,
+            request.entity,
+            request.at,
+            request.regions,
+            request.bookmakers,
+            url_base,
+        )
+    except HttpFetchError as err:
+        error = redact(str(err)).replace(key, "REDACTED")
+        log.warning("giving up on %s for this run: %s", request.label, error)
+        report.failed.append((request.label, error))
+        report.retryable.append(FailedOdds(request, err.last_status, error))
+        return
+    except ValueError as err:
+        log.warning("giving up on %s for this run: %s", request.label, err)
+        report.failed.append((request.label, str(err)))
+        return
+    if landed is None:
+        report.empty.append(request.label)
+    else:
+        report.landed.append(landed)
 
 
 def fetch_slate(
@@ -242,9 +337,11 @@ def fetch_slate(
     regions: str = DEFAULT_REGIONS,
     bookmakers: str | None = None,
     url_base: str | None = None,
+    write_retry_list: bool = True,
 ) -> SlateReport:
     """Events first, then each event starting within `hours_ahead` of now (or of `at`):
-    its props and/or game lines. An event that fails is recorded and the run goes on."""
+    its props and/or game lines. An event that fails is recorded and the run goes on; the
+    requests that failed over HTTP are written to retry lists."""
     key = api_key()
     wanted = [e for e in entities if e in MARKETS]
     report = SlateReport()
@@ -260,17 +357,76 @@ def fetch_slate(
             continue
         report.events += 1
         for entity in wanted:
-            label = f"{event['id']}/{entity}"
             try:
-                landed = fetch_event_odds(
-                    client, zone, key, event["id"], entity, at, regions, bookmakers, url_base
-                )
-            except (HttpFetchError, ValueError) as err:
+                request = OddsRequest(str(event["id"]), entity, at, regions, bookmakers)
+            except ValueError as err:
+                label = f"{event['id']}/{entity}"
                 log.warning("giving up on %s for this run: %s", label, err)
                 report.failed.append((label, str(err)))
                 continue
-            if landed is None:
-                report.empty.append(label)
-            else:
-                report.landed.append(landed)
+            _fetch_one(client, zone, key, request, report, url_base)
+    if report.retryable and write_retry_list:
+        report.retry_lists = save_retry_lists(zone, report.retryable)
     return report
+
+
+def fetch_requests(
+    client: HttpClient,
+    zone: LandingZone,
+    requests: Iterable[OddsRequest],
+    url_base: str | None = None,
+    write_retry_list: bool = True,
+) -> SlateReport:
+    """Exactly these event odds requests (a retry list), without the events list."""
+    key = api_key()
+    report = SlateReport()
+    wanted = list(dict.fromkeys(requests))
+    report.events = len({r.event_id for r in wanted})
+    for request in wanted:
+        _fetch_one(client, zone, key, request, report, url_base)
+    if report.retryable and write_retry_list:
+        report.retry_lists = save_retry_lists(zone, report.retryable)
+    return report
+
+
+def save_retry_lists(
+    zone: LandingZone, failed: list[FailedOdds], now: datetime | None = None
+) -> list[str]:
+    """One retry list per entity under <landing root>/_retry/odds_api/<entity>/ (atomically,
+    like every landing write); returns their storage keys."""
+    moment = now or datetime.now(UTC)
+    stamp = format_timestamp(moment).replace(":", "").replace(".", "")
+    keys: list[str] = []
+    for entity in MARKETS:
+        mine = [f for f in failed if f.request.entity == entity]
+        if not mine:
+            continue
+        key = f"{RETRY_FOLDER}/{SOURCE}/{entity}/retry_{stamp}.json"
+        body = {
+            "source": SOURCE,
+            "entity": entity,
+            "written_at": format_timestamp(moment),
+            "requests": [f.request.as_json() for f in mine],
+            "failures": [
+                {**f.request.as_json(), "last_status": f.last_status, "error": f.error}
+                for f in mine
+            ],
+        }
+        zone.storage.write_atomic(key, (json.dumps(body, indent=2) + "\n").encode())
+        log.warning(
+            "%d %s request(s) failed; retry list %s", len(mine), entity, zone.storage.uri(key)
+        )
+        keys.append(key)
+    return keys
+
+
+def read_retry_list(path: str | os.PathLike[str]) -> list[OddsRequest]:
+    with open(path, encoding="utf-8") as handle:
+        body = json.load(handle)
+    if not isinstance(body, dict) or body.get("source") != SOURCE:
+        raise ValueError(f"{path}: not an {SOURCE} retry list")
+    entity = str(body.get("entity"))
+    items = body.get("requests")
+    if not isinstance(items, list):
+        raise ValueError(f"{path}: no requests list")
+    return [OddsRequest.from_json(entity, item) for item in items]

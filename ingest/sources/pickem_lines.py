@@ -7,6 +7,11 @@ The files record no capture time. What they do tell: every game in a file tips o
 after 00:00 UTC of the file's date, so the file was captured on that UTC date at the
 earliest; staging uses that instant as the snapshot time (a lower bound, flagged as
 date-precision). Files are landed byte for byte as .csv; the loader stores their rows as JSON.
+
+A file whose name is not `MM_DD_YYYY.csv` is refused (nothing is guessed from it). A well-named
+file whose content fails the loader's checks (not UTF-8, a ragged row, missing columns, no
+rows) is still landed unchanged, keyed by its name's date, so the loader quarantines it with
+the reason and the ledger shows it; the command reports it and exits non-zero.
 """
 
 from __future__ import annotations
@@ -52,6 +57,18 @@ def check_payload(payload: Any) -> str | None:
     return check_result_set(payload, RESULT_SET, REQUIRED_HEADERS)
 
 
+def content_problem(data: bytes) -> str | None:
+    """What the loader will quarantine the file for (its own wording), or None."""
+    try:
+        payload = json.loads(payload_text(data))
+    except UnicodeDecodeError as err:
+        return f"not valid UTF-8: {err}"
+    except ValueError as err:
+        return f"not valid CSV: {err}"
+    problem = check_payload(payload)
+    return f"unexpected payload shape: {problem}" if problem is not None else None
+
+
 def file_date(file_name: str) -> date:
     """The date in a `MM_DD_YYYY.csv` name; ValueError for any other name."""
     match = FILE_NAME.match(file_name)
@@ -66,10 +83,9 @@ def request_key(day: date) -> str:
 
 
 def land_file(zone: LandingZone, file_name: str, data: bytes, origin: str) -> Landed:
+    """Lands the bytes unchanged when the name is a MM_DD_YYYY.csv (ValueError otherwise),
+    whatever the content: the loader vets it (see content_problem)."""
     day = file_date(file_name)
-    check = check_payload(json.loads(payload_text(data)))
-    if check is not None:
-        raise ValueError(f"{file_name}: {check}")
     return zone.land(
         SOURCE,
         PLAYER_PROPS,
@@ -84,23 +100,31 @@ def land_file(zone: LandingZone, file_name: str, data: bytes, origin: str) -> La
 @dataclass
 class FolderReport:
     landed: list[Landed] = field(default_factory=list)
-    rejected: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (file, reason): not landed
+    # (file, reason): landed, and the loader will quarantine it for that reason
+    failing: list[tuple[str, str]] = field(default_factory=list)
 
 
 def land_folder(zone: LandingZone, folder: str | os.PathLike[str]) -> FolderReport:
     """Land every MM_DD_YYYY.csv under a folder (or gs:// prefix), bytes unchanged; other
-    files are reported, never guessed at."""
+    files are reported, never guessed at. Well-named files failing the content checks are
+    landed too, and listed in `failing`."""
     storage = open_storage(folder)
     report = FolderReport()
     for key in sorted(storage.list("")):
         name = key.rsplit("/", 1)[-1]
         if not name.lower().endswith(".csv"):
             continue
+        data = storage.read(key)
         try:
-            landed = land_file(zone, name, storage.read(key), origin=f"file:{storage.uri(key)}")
-        except (ValueError, UnicodeDecodeError) as err:
+            landed = land_file(zone, name, data, origin=f"file:{storage.uri(key)}")
+        except ValueError as err:
             log.warning("not landing %s: %s", key, err)
             report.rejected.append((key, str(err)))
             continue
         report.landed.append(landed)
+        problem = content_problem(data)
+        if problem is not None:
+            log.warning("landed %s, the loader will quarantine it: %s", key, problem)
+            report.failing.append((key, problem))
     return report

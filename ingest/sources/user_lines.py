@@ -13,12 +13,15 @@ Columns (any order; others are kept in raw and ignored):
                            started is then treated as seen after tip-off and never used
   player_id      optional  NBA.com person id; when given it is used instead of the name match
 
-The file is checked before landing (required columns present, every date, number and time
-readable) and landed byte for byte as .csv.
+The file is landed byte for byte as .csv, keyed by its (sanitised) file name, and checked:
+required columns present, every date, number and time readable. A file failing the checks is
+landed all the same, so the loader quarantines it with the reason (the same checks are the
+loader's gate) and the ledger shows it; `import-lines` reports it and exits 1.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -42,7 +45,25 @@ def payload_text(data: bytes) -> str:
 
 
 def check_payload(payload: Any) -> str | None:
-    return check_result_set(payload, RESULT_SET, REQUIRED_HEADERS)
+    """The loader's gate: the result set's shape, then every row usable (as `validate`)."""
+    problem = check_result_set(payload, RESULT_SET, REQUIRED_HEADERS)
+    if problem is not None:
+        return problem
+    result_set = payload["resultSets"][0]
+    headers = [str(h) for h in result_set["headers"]]
+    rows: list[list[str]] = []
+    for i, row in enumerate(result_set["rowSet"]):
+        if not isinstance(row, list) or len(row) != len(headers):
+            return f"rowSet[{i}] does not have {len(headers)} values"
+        rows.append(["" if cell is None else str(cell) for cell in row])
+    return _summary(_problems(headers, rows))
+
+
+def _summary(problems: list[str]) -> str | None:
+    if not problems:
+        return None
+    shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
+    return "; ".join(shown)
 
 
 def _problems(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -94,12 +115,21 @@ def _problems(headers: list[str], rows: list[list[str]]) -> list[str]:
 def validate(data: bytes) -> None:
     """ValueError listing (up to 20 of) the problems that would make rows unusable."""
     headers, rows = csv_rows(data.decode("utf-8"))
-    problems = _problems(headers, rows)
-    if problems:
-        shown = problems[:20] + (
-            [f"... and {len(problems) - 20} more"] if len(problems) > 20 else []
-        )
-        raise ValueError("; ".join(shown))
+    summary = _summary(_problems(headers, rows))
+    if summary:
+        raise ValueError(summary)
+
+
+def content_problem(data: bytes) -> str | None:
+    """What the loader will quarantine the file for (its own wording), or None."""
+    try:
+        payload = json.loads(payload_text(data))
+    except UnicodeDecodeError as err:
+        return f"not valid UTF-8: {err}"
+    except ValueError as err:
+        return f"not valid CSV: {err}"
+    problem = check_payload(payload)
+    return f"unexpected payload shape: {problem}" if problem is not None else None
 
 
 def request_key(file_name: str) -> str:
@@ -107,11 +137,12 @@ def request_key(file_name: str) -> str:
     return f"import_{stem}"
 
 
-def import_file(zone: LandingZone, path: str | Path) -> Landed:
+def import_file(zone: LandingZone, path: str | Path) -> tuple[Landed, str | None]:
+    """Lands the file's bytes unchanged; (landed, the reason the loader will quarantine it
+    for, or None). OSError when the file cannot be read: nothing is landed."""
     source = Path(path)
     data = source.read_bytes()
-    validate(data)
-    return zone.land(
+    landed = zone.land(
         SOURCE,
         PLAYER_POINTS,
         request_key(source.name),
@@ -120,3 +151,4 @@ def import_file(zone: LandingZone, path: str | Path) -> Landed:
         params={"file_name": source.name},
         extension="csv",
     )
+    return landed, content_problem(data)

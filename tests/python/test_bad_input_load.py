@@ -20,7 +20,7 @@ from ingest.__main__ import main
 from ingest.http import HttpClient, HttpConfig
 from ingest.landing import LandingZone
 from ingest.load import QuarantineError, load
-from ingest.sources import SOURCES, bigdataball, nba_stats
+from ingest.sources import SOURCES, bigdataball, nba_stats, pickem_lines, user_lines
 
 FAST = HttpConfig(timeout=5.0, max_attempts=2, min_delay=0.0, backoff_base=0.01, jitter=0.0)
 
@@ -362,3 +362,79 @@ def test_quarantine_listing_reads_the_bigquery_dataset_too(
         "FROM `nba-prod.raw.load_quarantine` ORDER BY quarantined_at, landed_path"
     ]
     assert main(args) == 2  # no project: refused
+
+
+# --- line files failing their checks: landed by name, quarantined by the loader ------------
+
+
+def test_pickem_files_failing_their_checks_land_by_name_and_are_quarantined(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Opening night's real pick'em file, and the same file without `line` (named 10_23) and
+    with a ragged row (named 10_24): all three land by their names' dates; the loader
+    quarantines the two bad ones with the check's reason. A file whose name gives no date is
+    still refused outright (exit 2) and never lands."""
+    good = corpus.bundled_line_file(corpus.OPENING_NIGHT)
+    folder = tmp_path / "lines"
+    folder.mkdir()
+    (folder / "10_22_2024.csv").write_bytes(good)
+    (folder / "10_23_2024.csv").write_bytes(corpus.csv_without_column(good, "line"))
+    (folder / "10_24_2024.csv").write_bytes(corpus.csv_with_ragged_row(good, 2))
+    root = tmp_path / "landing"
+    args = ["--landing-root", str(root), "pickem-lines", str(folder)]
+    assert main(args) == 1  # landed, but two will be quarantined
+    out = capsys.readouterr().out
+    assert "3 files (3 new), 2 failing the loader's checks, 0 refused" in out
+    assert "10_23_2024.csv: unexpected payload shape: CSV lacks columns ['line']" in out
+    zone = LandingZone(root)
+    landed = {p.request_key: p.path for p in zone.iter_payloads(pickem_lines.SOURCE)}
+    assert sorted(landed) == ["lines_2024-10-22", "lines_2024-10-23", "lines_2024-10-24"]
+    assert zone.read(landed["lines_2024-10-24"]) == corpus.csv_with_ragged_row(good, 2)
+
+    (folder / "latest.csv").write_bytes(good)
+    assert main(args) == 2  # a name that gives no date: refused, nothing landed for it
+    assert "refused: latest.csv" in capsys.readouterr().out
+    assert len(list(zone.iter_payloads(pickem_lines.SOURCE))) == 3
+
+    db = tmp_path / "db.duckdb"
+    result = load(zone=zone, db_path=db)
+    assert (result.loaded, result.quarantined) == (1, 2)
+    reasons = dict(query(db, "select landed_path, reason from raw.load_quarantine"))
+    assert reasons[landed["lines_2024-10-23"]] == (
+        "unexpected payload shape: CSV lacks columns ['line']"
+    )
+    assert reasons[landed["lines_2024-10-24"]].startswith("not valid CSV: line 4:")
+    inventory = {p for (p,) in query(db, "select landed_path from raw.landing_inventory")}
+    assert inventory == set(landed.values())
+    with pytest.raises(QuarantineError):
+        load(zone=zone, db_path=db, strict=True)
+
+
+def test_user_lines_failing_their_checks_land_and_are_quarantined_with_line_numbers(
+    tmp_path: Path,
+) -> None:
+    """Real PrizePicks lines of 2024-10-22 the way a user keeps them, one with an unreadable
+    date and a team name instead of a code: landed unchanged under the file's name, exit 1,
+    quarantined by the loader with the same line-numbered reasons import-lines prints."""
+    bad = (
+        b"game_date,player_name,team_abbr,line\n"
+        b"10/22/2024,Jayson Tatum,BOS,26.5\n"
+        b"2024-10-22,Jalen Brunson,New York,27.5\n"
+    )
+    source = tmp_path / "my lines.csv"
+    source.write_bytes(bad)
+    root = tmp_path / "landing"
+    assert main(["--landing-root", str(root), "import-lines", str(source)]) == 1
+    zone = LandingZone(root)
+    (landed,) = zone.iter_payloads(user_lines.SOURCE, user_lines.PLAYER_POINTS)
+    assert landed.request_key == "import_my_lines" and zone.read(landed.path) == bad
+    assert main(["--landing-root", str(root), "import-lines", str(tmp_path / "absent.csv")]) == 2
+
+    db = tmp_path / "db.duckdb"
+    result = load(zone=zone, db_path=db)
+    assert (result.loaded, result.quarantined) == (0, 1)
+    ((path, reason),) = query(db, "select landed_path, reason from raw.load_quarantine")
+    assert path == landed.path
+    assert reason.startswith("unexpected payload shape: line 2: game_date '10/22/2024'")
+    assert "line 3: team_abbr 'New York' is not a team code" in reason
+    assert query(db, "select landed_path from raw.landing_inventory") == [(landed.path,)]

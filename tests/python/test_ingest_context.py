@@ -14,6 +14,7 @@ import logging
 from datetime import date
 from pathlib import Path
 
+import bad_input_corpus as corpus
 import pytest
 from conftest import REPO, SHARED, Replay, Reply
 
@@ -136,6 +137,129 @@ def test_fetch_odds_without_a_key_stops_before_any_request(
 # --- NBA.com schedule --------------------------------------------------------------------
 
 
+def opening_night_odds() -> tuple[list[dict[str, object]], dict[str, bytes]]:
+    """Opening night's two games as The Odds API lists them, and each game's player points
+    odds, all from the real pick'em export of 2024-10-22 (a The Odds API `us_dfs` export)."""
+    headers, rows = csv_rows(corpus.bundled_line_file(corpus.OPENING_NIGHT).decode("utf-8"))
+    events: dict[str, dict[str, object]] = {}
+    books: dict[str, dict[str, list[dict[str, object]]]] = {}
+    for row in (dict(zip(headers, r, strict=True)) for r in rows):
+        events.setdefault(
+            row["game_id"],
+            {
+                "id": row["game_id"],
+                "sport_key": odds_api.SPORT,
+                "commence_time": row["commence_time"],
+                "home_team": row["home_team"],
+                "away_team": row["away_team"],
+            },
+        )
+        if row["market"] == "player_points":
+            books.setdefault(row["game_id"], {}).setdefault(row["bookmaker"], []).append(
+                {
+                    "name": row["side"],
+                    "description": row["player"],
+                    "point": float(row["line"]),
+                    "price": float(row["price"]),
+                }
+            )
+    listed = sorted(events.values(), key=lambda e: str(e["commence_time"]))
+    odds = {
+        str(event["id"]): json.dumps(
+            {
+                **event,
+                "bookmakers": [
+                    {"key": book, "markets": [{"key": "player_points", "outcomes": outcomes}]}
+                    for book, outcomes in books.get(str(event["id"]), {}).items()
+                ],
+            }
+        ).encode()
+        for event in listed
+    }
+    return listed, odds
+
+
+def test_failed_event_odds_go_to_a_retry_list_that_fetches_exactly_them_again(
+    replay: Replay,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    listed, odds = opening_night_odds()
+    events = listed[:2]  # opening night: NYK at BOS, then MIN at LAL
+    first, second = (str(e["id"]) for e in events)
+    assert odds_api.check_event_odds(json.loads(odds[first])) is None
+    monkeypatch.setenv(odds_api.API_KEY_ENV, SECRET)
+    for name, value in (("MIN_DELAY", "0"), ("BACKOFF_BASE", "0.01"), ("JITTER", "0")):
+        monkeypatch.setenv(f"NBA_HTTP_{name}", value)
+    monkeypatch.setenv("NBA_HTTP_MAX_ATTEMPTS", "2")
+    # The events list, the first game's props, then a 500 for the second game, every attempt.
+    replay.queue(
+        Reply(body=json.dumps(events).encode()),
+        Reply(body=odds[first]),
+        Reply(status=500, body=b'{"message": "internal error"}'),
+    )
+    root = tmp_path / "landing"
+    at = "2024-10-22T20:00:00Z"
+    base = ["--landing-root", str(root), "fetch-odds", "--base-url", f"{replay.url}/v4"]
+    assert main([*base, "--markets", "player_points", "--at", at]) == 3
+    assert "retry list" in capsys.readouterr().out
+
+    (retry_file,) = (root / "_retry" / odds_api.SOURCE / odds_api.PLAYER_PROPS).glob("retry_*.json")
+    text = retry_file.read_text(encoding="utf-8")
+    assert SECRET not in text
+    body = json.loads(text)
+    assert (body["source"], body["entity"]) == (odds_api.SOURCE, odds_api.PLAYER_PROPS)
+    assert parse_timestamp(body["written_at"])
+    assert body["requests"] == [
+        {"event_id": second, "markets": "player_points", "at": at, "regions": "us"}
+    ]
+    (failure,) = body["failures"]
+    assert failure["event_id"] == second and failure["last_status"] == 500
+    assert "500" in failure["error"] and "apiKey=REDACTED" in failure["error"]
+    zone = LandingZone(root)
+    assert [p.request_key for p in zone.iter_payloads(odds_api.SOURCE, odds_api.PLAYER_PROPS)] == [
+        f"event_{first}_player_props"
+    ]
+
+    # Replay: exactly the second game's props, at the same time, and nothing else.
+    seen = len(replay.seen)
+    replay.queue(Reply(body=odds[second]))
+    assert main([*base, "--retry-file", str(retry_file)]) == 0
+    (call,) = replay.seen[seen:]
+    assert call.path == f"/v4/historical/sports/basketball_nba/events/{second}/odds"
+    assert call.query["date"] == [at] and call.query["markets"] == ["player_points"]
+    assert call.query["apiKey"] == [SECRET]
+    assert sorted(
+        p.request_key for p in zone.iter_payloads(odds_api.SOURCE, odds_api.PLAYER_PROPS)
+    ) == sorted(f"event_{e}_player_props" for e in (first, second))
+    result = load(landing_root=root, db_path=tmp_path / "db.duckdb")
+    assert result.quarantined == 0
+    assert result.loaded_by_table["raw.odds_api__player_props"] == 2
+    # The retry list lies outside every source: the loader never reads it.
+    assert result.seen == 3
+
+
+def test_a_tampered_odds_retry_list_is_refused_before_any_request(
+    replay: Replay, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(odds_api.API_KEY_ENV, SECRET)
+    retry = tmp_path / "retry.json"
+    retry.write_text(
+        json.dumps(
+            {
+                "source": odds_api.SOURCE,
+                "entity": odds_api.PLAYER_PROPS,
+                "requests": [{"event_id": "../../etc", "markets": "player_points"}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    args = ["--landing-root", str(tmp_path / "landing"), "fetch-odds"]
+    assert main([*args, "--base-url", f"{replay.url}/v4", "--retry-file", str(retry)]) == 2
+    assert replay.seen == []
+
+
 def test_schedule_falls_back_to_the_backup_url_and_lands_exact_bytes(
     replay: Replay, tmp_path: Path
 ) -> None:
@@ -190,7 +314,7 @@ def test_through_lands_the_line_files_up_to_the_next_evening(tmp_path: Path) -> 
     assert bundled_lines.land_bundled_lines(zone, BUNDLE, seasons=["2018-19"]) == []
 
 
-def test_pickem_folder_lands_named_files_and_rejects_others(tmp_path: Path) -> None:
+def test_pickem_folder_lands_named_files_and_refuses_others(tmp_path: Path) -> None:
     folder = tmp_path / "lines"
     folder.mkdir()
     record = next(bundled_lines.read_lines_bundle(bundled_lines.bundle_path(BUNDLE)))
@@ -201,7 +325,7 @@ def test_pickem_folder_lands_named_files_and_rejects_others(tmp_path: Path) -> N
     assert [item.path.split("/")[-1].split(".")[0] for item in report.landed] == [
         "lines_2024-10-22"
     ]
-    assert [key for key, _ in report.rejected] == ["latest.csv"]
+    assert [key for key, _ in report.rejected] == ["latest.csv"] and report.failing == []
     payload = json.loads(pickem_lines.payload_text(zone.read(report.landed[0].path)))
     assert pickem_lines.check_payload(payload) is None
     headers, rows = csv_rows(str(record["payload_text"]))
@@ -231,7 +355,9 @@ def test_import_lines_lands_a_valid_file(tmp_path: Path) -> None:
     assert result.loaded_by_table == {"raw.user_lines__player_points": 1}
 
 
-def test_import_lines_refuses_unusable_rows_with_line_numbers(tmp_path: Path) -> None:
+def test_import_lines_lands_unusable_rows_for_the_loader_with_line_numbers(
+    tmp_path: Path,
+) -> None:
     bad = (
         "game_date,player_name,team_abbr,line,snapshot_at\n"
         "10/22/2024,Jayson Tatum,BOS,26.5,\n"
@@ -248,9 +374,14 @@ def test_import_lines_refuses_unusable_rows_with_line_numbers(tmp_path: Path) ->
         "line 3: snapshot_at '2024-10-22 18:00' has no time zone",
     ):
         assert expected in message
+    # The loader's gate runs the same checks on the stored rows, with the same words.
+    assert user_lines.content_problem(bad.encode()) == f"unexpected payload shape: {message}"
     with pytest.raises(ValueError, match="missing required column"):
         user_lines.validate(b"player,line\nJayson Tatum,26.5\n")
     source = tmp_path / "bad.csv"
     source.write_text(bad, encoding="utf-8")
-    assert main(["--landing-root", str(tmp_path / "landing"), "import-lines", str(source)]) == 1
-    assert not (tmp_path / "landing").exists()
+    root = tmp_path / "landing"
+    # Landed unchanged (the loader quarantines it), and the exit code says something is wrong.
+    assert main(["--landing-root", str(root), "import-lines", str(source)]) == 1
+    (landed,) = LandingZone(root).iter_payloads(user_lines.SOURCE, user_lines.PLAYER_POINTS)
+    assert LandingZone(root).read(landed.path) == bad.encode()
