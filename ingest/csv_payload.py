@@ -16,12 +16,15 @@ from collections.abc import Sequence
 from typing import Any
 
 
-def csv_rows(text: str) -> tuple[list[str], list[list[str]]]:
+def csv_rows(text: str, strip_headers: bool = True) -> tuple[list[str], list[list[str]]]:
     """Header and rows of CSV text (a UTF-8 BOM is dropped, blank lines skipped); ValueError
-    when the file is empty or a row has the wrong number of values."""
+    when the file is empty or a row has the wrong number of values. Header names are trimmed
+    unless `strip_headers` is false (BigDataBall's are taken exactly as sent)."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
-        headers = [h.strip() for h in next(reader)]
+        headers = next(reader)
+        if strip_headers:
+            headers = [h.strip() for h in headers]
     except StopIteration:
         raise ValueError("empty file") from None
     rows = []
@@ -34,9 +37,9 @@ def csv_rows(text: str) -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
-def result_set_json(data: bytes, result_set: str) -> str:
+def result_set_json(data: bytes, result_set: str, strip_headers: bool = True) -> str:
     """Landed CSV bytes -> the JSON text the raw layer stores."""
-    headers, rows = csv_rows(data.decode("utf-8"))
+    headers, rows = csv_rows(data.decode("utf-8"), strip_headers)
     document = {
         "format": "csv",
         "resultSets": [

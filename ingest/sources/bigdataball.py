@@ -12,15 +12,13 @@ file keeps the original bytes; raw.sha256 and raw.bytes describe those bytes.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import logging
 import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.csv_payload import check_result_set, csv_rows, result_set_json
 from ingest.landing import Landed, LandingZone
 from ingest.storage import open_storage
 
@@ -52,54 +50,13 @@ REQUIRED_HEADERS = (
 )
 
 
-def csv_rows(text: str) -> tuple[list[str], list[list[str]]]:
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    try:
-        headers = next(reader)
-    except StopIteration:
-        raise ValueError("empty file") from None
-    rows = []
-    for line_no, record in enumerate(reader, start=2):
-        if not record:
-            continue
-        if len(record) != len(headers):
-            raise ValueError(f"line {line_no}: {len(record)} values for {len(headers)} columns")
-        rows.append(record)
-    return headers, rows
-
-
 def payload_text(data: bytes) -> str:
     """Landed CSV bytes -> the JSON text the raw layer stores (see the module docstring)."""
-    headers, rows = csv_rows(data.decode("utf-8"))
-    document = {
-        "format": "csv",
-        "resultSets": [
-            {
-                "name": RESULT_SET,
-                "headers": headers,
-                "rowSet": [[cell if cell != "" else None for cell in row] for row in rows],
-            }
-        ],
-    }
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return result_set_json(data, RESULT_SET, strip_headers=False)
 
 
 def check_play_by_play(payload: Any) -> str | None:
-    if not isinstance(payload, dict) or not isinstance(payload.get("resultSets"), list):
-        return "missing resultSets"
-    sets = [rs for rs in payload["resultSets"] if isinstance(rs, dict)]
-    if len(sets) != 1 or sets[0].get("name") != RESULT_SET:
-        return f"expected one {RESULT_SET} result set"
-    headers = sets[0].get("headers")
-    if not isinstance(headers, list):
-        return "no headers"
-    missing = [h for h in REQUIRED_HEADERS if h not in headers]
-    if missing:
-        return f"CSV lacks columns {missing}"
-    rows = sets[0].get("rowSet")
-    if not isinstance(rows, list) or not rows:
-        return "no rows"
-    return None
+    return check_result_set(payload, RESULT_SET, REQUIRED_HEADERS)
 
 
 def game_id_of(file_name: str, data: bytes) -> str:
