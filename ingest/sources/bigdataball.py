@@ -65,7 +65,7 @@ def game_id_of(file_name: str, data: bytes) -> str:
     rows cannot be read (not UTF-8, a row of the wrong width) still lands when its name gives
     the id, so the loader quarantines it with the reason instead of it being skipped here."""
     try:
-        headers, rows = csv_rows(data.decode("utf-8"))
+        headers, rows = csv_rows(data.decode("utf-8"), strip_headers=False)
     except (ValueError, UnicodeDecodeError):
         named = FILE_GAME_ID.search(file_name)
         if named is None:
