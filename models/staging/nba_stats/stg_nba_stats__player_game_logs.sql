@@ -30,16 +30,7 @@ renamed as (
         wl as win_loss,
         {{ dbt.safe_cast("game_date", "date") }} as game_date,
         {{ parse_minutes('min') }} as minutes,
-        {%- for stat, alias in [
-            ('pts', 'points'), ('fgm', 'fg_makes'), ('fga', 'fg_attempts'),
-            ('fg3m', 'three_pt_makes'), ('fg3a', 'three_pt_attempts'),
-            ('ftm', 'ft_makes'), ('fta', 'ft_attempts'),
-            ('oreb', 'offensive_rebounds'), ('dreb', 'defensive_rebounds'), ('reb', 'rebounds'),
-            ('ast', 'assists'), ('stl', 'steals'), ('blk', 'blocks'), ('tov', 'turnovers'),
-            ('pf', 'personal_fouls'), ('plus_minus', 'plus_minus')
-        ] %}
-        {{ dbt.safe_cast(stat, dbt.type_int()) }} as {{ alias }},
-        {%- endfor %}
+        {{ box_score_stat_columns() }}
         {{ is_home_from_matchup('matchup', 'team_abbreviation') }} as is_home,
         coalesce({{ regex_matches('upper(trim(comment))', '^(DNP|DND|NWT)') }}, false)
             as did_not_play,
