@@ -19,11 +19,11 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	touch $@
 
 demo: setup
-	$(BIN)/python -m pipeline run
+	$(BIN)/nba-props run
 
 # The same job over all ten seasons from ../shared/data (full-scale run).
 full: setup
-	$(BIN)/python -m pipeline run --from-shared
+	$(BIN)/nba-props run --from-shared
 
 lint: setup
 	$(BIN)/ruff check .

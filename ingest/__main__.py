@@ -28,7 +28,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", required=True)
+    add_commands(sub)
+    return parser
 
+
+LOAD_HELP = "load landed payloads into the raw layer (DuckDB or BigQuery)"
+
+
+def add_commands(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    with_load_and_quarantine: bool = True,
+) -> None:
+    """Every ingest command. `nba-props ingest` reuses them without load and quarantine, which
+    it has as commands of their own (load through add_load_arguments)."""
     p = sub.add_parser("bundled", help="land the payloads shipped in data/bundled")
     p.add_argument("--seasons", nargs="+", metavar="SEASON", help="e.g. 2023-24 2024-25")
     p.add_argument("--bundle-dir", default=bundled.DEFAULT_BUNDLE_DIR)
@@ -45,7 +57,20 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fetch", help="fetch leaguegamelog live from stats.nba.com and land it")
     fetch_ranges.add_arguments(p)
 
-    p = sub.add_parser("load", help="load landed payloads into the raw layer (DuckDB or BigQuery)")
+    if with_load_and_quarantine:
+        p = sub.add_parser("load", help=LOAD_HELP)
+        add_load_arguments(p)
+        quarantine_cli.add_parsers(sub)
+
+    p = sub.add_parser("build-bundle", help="regenerate data/bundled from ../shared/data")
+    p.add_argument("--shared-dir", default=bundled.DEFAULT_SHARED_DIR)
+    p.add_argument("--bundle-dir", default=bundled.DEFAULT_BUNDLE_DIR)
+
+    pbp_cli.add_parsers(sub)
+    context_cli.add_parsers(sub)
+
+
+def add_load_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--target",
         choices=TARGETS,
@@ -67,19 +92,10 @@ def _parser() -> argparse.ArgumentParser:
         help="decide quarantined files again (after a loader fix): load the ones that pass now",
     )
 
-    p = sub.add_parser("build-bundle", help="regenerate data/bundled from ../shared/data")
-    p.add_argument("--shared-dir", default=bundled.DEFAULT_SHARED_DIR)
-    p.add_argument("--bundle-dir", default=bundled.DEFAULT_BUNDLE_DIR)
-
-    pbp_cli.add_parsers(sub)
-    context_cli.add_parsers(sub)
-    quarantine_cli.add_parsers(sub)
-    return parser
-
 
 def _report(summary: bundled.LandSummary, zone: LandingZone) -> None:
     log.info(
-        "landing %s: %d payloads written, %d already there",
+        "landing %s: %d new payloads, %d already there",
         zone.root,
         summary.written,
         summary.unchanged,
@@ -154,8 +170,11 @@ def _run(argv: Sequence[str] | None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    zone = LandingZone(args.landing_root)
+    return dispatch(args, LandingZone(args.landing_root))
 
+
+def dispatch(args: argparse.Namespace, zone: LandingZone) -> int:
+    """Run the parsed ingest command `args.command` against `zone`; returns the exit code."""
     if args.command == "bundled":
         _report(
             bundled.land_bundled(

@@ -17,6 +17,7 @@ from ingest.landing import Landed, LandingZone
 from ingest.reconstruct import Payload, daily_payloads, recorded_payload
 from ingest.reconstruct_pbp import game_dates_from_log_csv, playbyplay_payloads
 from ingest.sources import nba_stats, nba_stats_pbp
+from pipeline.progress import track
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +247,7 @@ def land_bundled(
     if not files:
         raise FileNotFoundError(f"no bundled payloads under {bundle_dir} for seasons {seasons}")
     total = LandSummary()
-    for entity, season, path in files:
+    for entity, season, path in track(files, "land bundled", unit="file"):
         part = LandSummary()
         shown = _display_path(path)
         for entry in read_bundle_file(path, entity, season):
@@ -264,7 +265,7 @@ def land_bundled(
             part.unchanged += not landed.written
             part.files.append(landed.path)
         log.info(
-            "read %s: landed %d new payloads, %d already landed",
+            "read %s: %d new payloads, %d already landed",
             shown,
             part.written,
             part.unchanged,
@@ -302,7 +303,8 @@ def land_from_shared(
     zone = zone or LandingZone(root)
     label = _display_path(shared)
     total = LandSummary()
-    for season in seasons or SHARED_SEASONS:
+    wanted = list(seasons or SHARED_SEASONS)
+    for season in track(wanted, "land shared", unit="season"):
         for entity, payloads in (
             (nba_stats.PLAYER_GAME_LOGS, player_payloads(shared, season, label)),
             (nba_stats.TEAM_GAME_LOGS, team_payloads(shared, season, label)),
@@ -323,7 +325,7 @@ def land_from_shared(
                 part.files.append(landed.path)
             if part.files:
                 log.info(
-                    "%s %s: landed %d new payloads, %d already landed",
+                    "%s %s: %d new payloads, %d already landed",
                     entity,
                     season,
                     part.written,

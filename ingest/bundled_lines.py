@@ -126,9 +126,7 @@ def land_bundled_lines(
             )
         )
     written = sum(item.written for item in landed)
-    log.info(
-        "read %s: landed %d new line files, %d already landed", path, written, len(landed) - written
-    )
+    log.info("read %s: %d new line files, %d already landed", path, written, len(landed) - written)
     return landed
 
 

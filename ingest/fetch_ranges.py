@@ -24,6 +24,7 @@ from typing import Any
 from ingest.http import HttpClient, HttpConfig, HttpFetchError
 from ingest.landing import Landed, LandingZone, format_timestamp
 from ingest.sources import nba_stats
+from pipeline.progress import track
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,8 @@ def fetch_requests(
     """Fetch and land each request in turn; a request that fails for good is recorded and the
     run goes on with the next."""
     report = RangeReport()
-    for request in dict.fromkeys(requests):
+    unique = list(dict.fromkeys(requests))
+    for request in track(unique, "fetch leaguegamelog", unit="request"):
         try:
             landed = nba_stats.fetch_leaguegamelog(
                 client,
@@ -151,9 +153,18 @@ def read_retry_list(path: str | os.PathLike[str]) -> list[RangeRequest]:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--season", help="e.g. 2024-25 (required unless --retry-file)")
-    p.add_argument("--date-from", type=date.fromisoformat, help="YYYY-MM-DD")
-    p.add_argument("--date-to", type=date.fromisoformat, help="YYYY-MM-DD")
+    p.add_argument(
+        "--season",
+        "--seasons",
+        dest="season",
+        nargs="+",
+        metavar="SEASON",
+        help="e.g. 2024-25 (one or more; required unless --retry-file)",
+    )
+    p.add_argument(
+        "--date-from", "--from", dest="date_from", type=date.fromisoformat, help="YYYY-MM-DD"
+    )
+    p.add_argument("--date-to", "--to", dest="date_to", type=date.fromisoformat, help="YYYY-MM-DD")
     p.add_argument("--entity", choices=nba_stats.ENTITIES, help="default: both")
     p.add_argument("--base-url", default=None, help="default: $NBA_STATS_BASE_URL or stats.nba.com")
     p.add_argument("--retry-file", help="a retry list from an earlier fetch: fetch what failed")
@@ -165,7 +176,11 @@ def _requests(args: argparse.Namespace) -> list[RangeRequest]:
         wanted += read_retry_list(args.retry_file)
     if args.season:
         entities = [args.entity] if args.entity else list(nba_stats.ENTITIES)
-        wanted += [RangeRequest(e, args.season, args.date_from, args.date_to) for e in entities]
+        wanted += [
+            RangeRequest(e, season, args.date_from, args.date_to)
+            for season in args.season
+            for e in entities
+        ]
     return wanted
 
 

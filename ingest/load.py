@@ -33,6 +33,7 @@ import pyarrow as pa
 
 from ingest.landing import LandedFile, LandingZone, parse_timestamp
 from ingest.sources import SOURCES, SourceSpec
+from pipeline.progress import track
 
 log = logging.getLogger(__name__)
 
@@ -316,7 +317,8 @@ def plan(
     are loaded and their quarantine rows released; the others stay quarantined as they were.
     """
     batch = Batch()
-    for landed in zone.iter_payloads():
+    listed = list(zone.iter_payloads())
+    for landed in track(listed, "load raw layer", unit="file"):
         result.seen += 1
         if inventoried_before is not None and landed.path not in inventoried_before:
             batch.inventory.append(

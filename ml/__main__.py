@@ -30,6 +30,12 @@ TEST_PREDICTIONS_FILE = "test_predictions.parquet"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ml", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    add_commands(sub)
+    return parser
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """train, evaluate, score and report; `nba-props` reuses them."""
     p = sub.add_parser("train", help="fit XGBoost and CatBoost on every labelled store row")
     p.add_argument("--through", help="only rows up to this game date (YYYY-MM-DD)")
     p = sub.add_parser("evaluate", help="walk-forward: fit on earlier seasons, test on one")
@@ -47,7 +53,6 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write the HTML report")
     p.add_argument("--season", default=DEFAULT_SEASON)
     p.add_argument("--out", type=Path, default=DEFAULT_REPORT)
-    return parser
 
 
 def cmd_train(through: str | None) -> int:
@@ -59,10 +64,13 @@ def cmd_train(through: str | None) -> int:
         frame = load_store(warehouse, contract)
     finally:
         warehouse.close()
+    log.info("read %d feature-store rows", len(frame))
     if through:
         frame = frame.loc[frame["game_date"] <= through]
+        log.info("kept %d rows through %s", len(frame), through)
     trained = train_window(frame, contract, PRODUCTION_SET)
     paths = save_trained(trained, artifacts_root() / PRODUCTION_SET)
+    log.info("wrote %d model files to %s", len(paths), artifacts_root() / PRODUCTION_SET)
     for name, meta in trained.meta.items():
         window = meta["training_window"]
         print(
@@ -88,6 +96,7 @@ def cmd_evaluate(
         lines = load_lines(warehouse)
     finally:
         warehouse.close()
+    log.info("read %d feature-store rows and %d line rows", len(frame), len(lines.frame))
     set_name = walkforward_set(season)
     result = walk_forward(frame, contract, season, set_name, retrain_every, window_days)
     set_dir = artifacts_root() / set_name
@@ -110,6 +119,13 @@ def cmd_evaluate(
     (set_dir / EVALUATION_FILE).write_text(json.dumps(evaluation, indent=2, default=str) + "\n")
     # Saved with their lines so the report draws from exactly the rows summarised here.
     attach_lines(result.predictions, lines).to_parquet(set_dir / TEST_PREDICTIONS_FILE)
+    log.info(
+        "wrote models, %s and %s (%d test rows) to %s",
+        EVALUATION_FILE,
+        TEST_PREDICTIONS_FILE,
+        len(result.predictions),
+        set_dir,
+    )
     print(f"\nWalk-forward {season}: trained on {evaluation['training_window']['seasons']}")
     print(populations_text(summary))
     print()
@@ -142,6 +158,12 @@ def cmd_score(season: str, min_edge: float) -> int:
         result = score(warehouse, contract, season, min_edge)
     finally:
         warehouse.close()
+    log.info(
+        "read model set %s; wrote %d prediction rows to %s",
+        result.model_set,
+        result.rows_written,
+        result.table,
+    )
     print(f"scoring mode: {result.mode} (model set {result.model_set})")
     print(f"{result.rows_scored:,} player-games x {len(result.versions)} models -> {result.table}")
     print(f"lines: {result.line_note}")
@@ -163,7 +185,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    args = _parser().parse_args(argv)
+    return dispatch(_parser().parse_args(argv))
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    """Run the parsed ml command `args.command`; returns its exit code."""
     started = time.perf_counter()
     if args.command == "train":
         code = cmd_train(args.through)

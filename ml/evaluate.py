@@ -27,6 +27,7 @@ from ml.matrix import feature_matrix
 from ml.metrics import BREAK_EVEN, EDGE_THRESHOLDS, errors, hit_rates
 from ml.models import MODEL_NAMES
 from ml.train import Trained, train_window
+from pipeline import progress
 
 log = logging.getLogger(__name__)
 
@@ -130,28 +131,31 @@ def _rolling(
     parts: list[pd.DataFrame] = []
     folds: list[dict[str, Any]] = []
     block_start = start
-    while block_start <= end:
-        block_end = block_start + timedelta(days=every_days)
-        block = test.loc[(test["game_date"] >= block_start) & (test["game_date"] < block_end)]
-        if not block.empty:
-            past = labelled.loc[labelled["game_date"] < block_start]
-            if window_days:
-                past = past.loc[past["game_date"] >= block_start - timedelta(days=window_days)]
-            t0 = time.perf_counter()
-            fold = train_window(past, contract, "rolling", overrides=overrides)
-            preds = _predict_all(fold, block, contract).add_prefix("rolling_")
-            parts.append(preds)
-            folds.append(
-                {
-                    "fold": f"rolling {block_start.date()}",
-                    "trained_through": past["game_date"].max().date(),
-                    "train_rows": len(past),
-                    "rows": len(block),
-                    "seconds": round(time.perf_counter() - t0, 1),
-                }
-            )
-            log.info("rolling fold %s: %d rows", block_start.date(), len(block))
-        block_start = block_end
+    blocks = (end - start).days // every_days + 1
+    with progress.bar(desc="rolling refits", total=blocks, unit="fold") as folds_bar:
+        while block_start <= end:
+            folds_bar.update(1)
+            block_end = block_start + timedelta(days=every_days)
+            block = test.loc[(test["game_date"] >= block_start) & (test["game_date"] < block_end)]
+            if not block.empty:
+                past = labelled.loc[labelled["game_date"] < block_start]
+                if window_days:
+                    past = past.loc[past["game_date"] >= block_start - timedelta(days=window_days)]
+                t0 = time.perf_counter()
+                fold = train_window(past, contract, "rolling", overrides=overrides)
+                preds = _predict_all(fold, block, contract).add_prefix("rolling_")
+                parts.append(preds)
+                folds.append(
+                    {
+                        "fold": f"rolling {block_start.date()}",
+                        "trained_through": past["game_date"].max().date(),
+                        "train_rows": len(past),
+                        "rows": len(block),
+                        "seconds": round(time.perf_counter() - t0, 1),
+                    }
+                )
+                log.info("rolling fold %s: %d rows", block_start.date(), len(block))
+            block_start = block_end
     return pd.concat(parts), folds
 
 

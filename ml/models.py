@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.progress import track
+
 MODEL_NAMES: tuple[str, ...] = ("xgboost", "catboost")
 THREADS = 2
 
@@ -135,7 +137,7 @@ def fit_models(
     overrides = overrides or {}
     return {
         name: TRAINERS[name](x_train, y_train, x_valid, y_valid, overrides.get(name, {}))
-        for name in names
+        for name in track(names, "train models", unit="model")
     }
 
 

@@ -72,7 +72,7 @@ def print_summary(database: Path, timings: dict[str, float]) -> None:
     for step, seconds in timings.items():
         print(f"  {step:<28} {seconds:6.1f} s")
     print()
-    print('Query it:  .venv/bin/python -m pipeline query "select ..."   (or any DuckDB client)')
+    print('Query it:  .venv/bin/nba-props query "select ..."   (or any DuckDB client)')
     print("Example queries:")
     print(EXAMPLE_QUERIES)
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from ingest.http import HttpClient, HttpFetchError
 from ingest.landing import Landed, LandingZone, format_timestamp
+from pipeline.progress import track
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def fetch_games(
     typo fails before any request is sent."""
     games = list(dict.fromkeys(validate_game_id(g) for g in game_ids))
     report = FetchReport()
-    for game_id in games:
+    for game_id in track(games, "fetch play-by-play", unit="game"):
         try:
             report.landed.append(fetch_play_by_play(client, zone, game_id, url_base))
         except HttpFetchError as err:

@@ -25,6 +25,7 @@ from typing import Any
 
 from ingest.http import HttpClient, HttpFetchError, redact
 from ingest.landing import Landed, LandingZone, format_timestamp, parse_timestamp
+from pipeline.progress import track
 
 log = logging.getLogger(__name__)
 
@@ -348,7 +349,7 @@ def fetch_slate(
     _, events = fetch_events(client, zone, key, at, url_base)
     clock = at or datetime.now(UTC)
     horizon = clock + timedelta(hours=hours_ahead)
-    for event in events:
+    for event in track(events, "fetch odds", unit="event"):
         try:
             commence = parse_timestamp(str(event.get("commence_time")))
         except ValueError:
@@ -382,7 +383,7 @@ def fetch_requests(
     report = SlateReport()
     wanted = list(dict.fromkeys(requests))
     report.events = len({r.event_id for r in wanted})
-    for request in wanted:
+    for request in track(wanted, "fetch odds", unit="request"):
         _fetch_one(client, zone, key, request, report, url_base)
     if report.retryable and write_retry_list:
         report.retry_lists = save_retry_lists(zone, report.retryable)
