@@ -176,7 +176,9 @@ def cmd_score(season: str, min_edge: float) -> int:
 def cmd_report(season: str, out: Path) -> int:
     from ml.report import write_report
 
-    path = write_report(artifacts_root() / walkforward_set(season), out)
+    source = artifacts_root() / walkforward_set(season)
+    path = write_report(source, out)
+    log.info("read %s; wrote %s", source, path)
     print(f"report: {path.resolve()}")
     return 0
 

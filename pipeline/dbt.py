@@ -32,6 +32,11 @@ class _NodeProgress:
         if name == "ConcurrencyLine":
             self.close()
             self.bar = progress.bar(desc=self.desc, total=event.data.node_count, unit="node")
+        elif name == "LogStartLine" and self.bar is not None:
+            # "N of TOTAL": dbt's own count, which includes the unit tests node_count leaves out.
+            if event.data.total > (self.bar.total or 0):
+                self.bar.total = event.data.total
+                self.bar.refresh()
         elif name == "NodeFinished":
             status = event.data.run_result.status or "done"
             self.statuses[status] += 1
@@ -57,8 +62,11 @@ def run_dbt(args: Sequence[str]) -> bool:
     """Invoke `dbt <args>` against this project; True when every node succeeded."""
     log.info("dbt %s (project %s)", " ".join(args), PROJECT_DIR)
     tracker = _NodeProgress(f"dbt {args[0]}" if args else "dbt")
+    # With a bar on the terminal, dbt's line per node would tear it: dbt then prints only
+    # errors (failing nodes and tests still show), and the bar and the summary log replace it.
+    quiet = ["--quiet"] if progress.enabled() and "--quiet" not in args else []
     try:
-        result = _invoke(args, [tracker])
+        result = _invoke([*args, *quiet], [tracker])
     finally:
         tracker.close()
     if tracker.statuses:

@@ -42,16 +42,30 @@ def bar(
     unit: str = "it",
 ) -> tqdm:  # type: ignore[type-arg]
     """A tqdm bar on stderr that is a silent pass-through when bars are off."""
+    on = enabled()
+    # tqdm hides every bar on a terminal that reports a 0x0 size (some pseudo-terminals,
+    # `script`): give those a plain 80x24.
+    sized = on and _terminal_size() != (0, 0)
     return tqdm(
         iterable,
         desc=desc,
         total=total,
         unit=unit,
         file=sys.stderr,
-        disable=not enabled(),
+        disable=not on,
         leave=False,
-        dynamic_ncols=True,
+        dynamic_ncols=sized,
+        ncols=None if sized else 80,
+        nrows=None if sized else 24,
     )
+
+
+def _terminal_size() -> tuple[int, int]:
+    try:
+        size = os.get_terminal_size(sys.stderr.fileno())
+    except (AttributeError, OSError, ValueError):
+        return (0, 0)
+    return (size.columns, size.lines)
 
 
 def track(

@@ -316,3 +316,24 @@ def test_run_dry_run_changes_nothing_and_lists_the_dbt_nodes(
     assert "model.nba_props_warehouse.player_game_summary" in out
     assert re.search(r"dbt build: \d+ node\(s\) into .*\d+ model", out)
     assert str(paths["artifacts"] / "production") in out
+
+
+# --- progress bars -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("terminal", "flags", "bars"),
+    [(True, [], True), (True, ["--no-progress"], False), (False, [], False)],
+)
+def test_progress_bars_only_on_a_terminal_and_never_with_no_progress(
+    terminal: bool,
+    flags: list[str],
+    bars: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal)
+    assert cli.main([*flags, "ingest", "bundled", *SMALL]) == 0
+    err = capsys.readouterr().err
+    assert ("land bundled:" in err) is bars
+    assert TIMESTAMPED.search(err)  # the log lines are there either way
