@@ -88,9 +88,6 @@ class NodeList:
     nodes: list[tuple[str, str]] = field(default_factory=list)  # (resource_type, unique_id)
     error: str | None = None
 
-    def counts(self) -> Counter[str]:
-        return Counter(kind for kind, _ in self.nodes)
-
 
 def list_nodes(selection: Sequence[str]) -> NodeList:
     """What `dbt build <selection>` would run, from `dbt ls`, without touching the warehouse.

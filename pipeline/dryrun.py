@@ -36,6 +36,7 @@ from ingest.storage import Storage, open_storage
 
 log = logging.getLogger("pipeline.dry_run")
 NETWORK_COMMANDS = ("fetch", "fetch-pbp", "fetch-schedule", "fetch-odds")
+BUILT_KINDS = ("model", "seed", "snapshot", "test", "unit_test")
 
 
 def say(line: str) -> None:
@@ -213,14 +214,16 @@ def plan_dbt(selection: Sequence[str]) -> bool:
     if not listed.ok:
         log.error("dbt ls failed: %s", listed.error)
         return False
-    counts = listed.counts()
+    # `dbt ls` also lists sources, exposures and the like, which `build` does not run.
+    built = [(kind, unique_id) for kind, unique_id in listed.nodes if kind in BUILT_KINDS]
+    counts = Counter(kind for kind, _ in built)
     target = os.environ.get("DBT_TARGET", "duckdb")
     warehouse = duckdb_path() if target == "duckdb" else f"BigQuery ({target})"
     say(
-        f"{' '.join(['dbt build', *selection])}: {len(listed.nodes)} node(s) into {warehouse}: "
+        f"{' '.join(['dbt build', *selection])}: {len(built)} node(s) into {warehouse}: "
         + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
     )
-    for kind, unique_id in listed.nodes:
+    for kind, unique_id in built:
         if kind in ("model", "seed", "snapshot"):
             say(f"  {kind:<8} {unique_id}")
     return True
