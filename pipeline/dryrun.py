@@ -190,8 +190,8 @@ def plan_load(
             retry_quarantined=retry_quarantined,
         )
     where = path if Path(path).exists() else f"{path} (does not exist yet: would be created)"
-    say(f"read landing zone {zone.root}: {result.seen} landed file(s), {result.skipped} already")
-    say(f"  loaded or quarantined in {where}")
+    say(f"read landing zone {zone.root}: {result.seen} landed file(s)")
+    say(f"  {result.skipped} of them already loaded or quarantined in {where}")
     for table, rows in sorted(batch.raw.items()):
         say(f"  would append {len(rows):>6} row(s) to {schema}.{table}")
     for row in batch.quarantine:
