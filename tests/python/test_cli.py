@@ -337,3 +337,25 @@ def test_progress_bars_only_on_a_terminal_and_never_with_no_progress(
     err = capsys.readouterr().err
     assert ("land bundled:" in err) is bars
     assert TIMESTAMPED.search(err)  # the log lines are there either way
+
+
+def test_the_dbt_bar_steps_once_per_finished_node_out_of_dbts_own_total() -> None:
+    """Fed dbt's own event messages, as dbtRunner hands them to its callbacks."""
+    from dbt.events.types import ConcurrencyLine, LogStartLine, NodeFinished
+    from dbt_common.events.base_types import msg_from_base_event
+
+    from pipeline.dbt import _NodeProgress
+
+    progress.set_enabled(True)
+    tracker = _NodeProgress("dbt build")
+    # node_count leaves the unit tests out; "N of TOTAL" counts them.
+    tracker(msg_from_base_event(ConcurrencyLine(num_threads=1, target_name="t", node_count=2)))
+    assert tracker.bar.total == 2
+    tracker(msg_from_base_event(LogStartLine(description="unit test", index=1, total=3)))
+    for status in ("success", "pass", "fail"):
+        node = NodeFinished(node_info={"node_name": "m"}, run_result={"status": status})
+        tracker(msg_from_base_event(node))
+    assert (tracker.bar.total, tracker.bar.n) == (3, 3)
+    assert tracker.statuses == {"success": 1, "pass": 1, "fail": 1}
+    tracker.close()
+    assert tracker.bar is None
