@@ -23,22 +23,38 @@
 with
 
 inventory as (
-    select landed_path, source, entity, request_key, sha256_prefix, first_seen_at
+    select
+        landed_path,
+        source,
+        entity,
+        request_key,
+        sha256_prefix,
+        first_seen_at
     from {{ source('raw_layer', 'landing_inventory') }}
 ),
 
 quarantine as (
-    select landed_path, source, entity, reason, quarantined_at
+    select
+        landed_path,
+        source,
+        entity,
+        reason,
+        quarantined_at
     from {{ source('raw_layer', 'load_quarantine') }}
 ),
 
 loaded_rows as (
     {%- for table in raw_tables %}
-    select landed_path, source, entity, sha256, '{{ table }}' as raw_table
-    from {{ source('raw_layer', table) }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            landed_path,
+            source,
+            entity,
+            sha256,
+            '{{ table }}' as raw_table
+        from {{ source('raw_layer', table) }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
