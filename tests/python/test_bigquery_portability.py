@@ -59,7 +59,7 @@ def test_analyses_compile_to_googlesql_with_their_vars_set(tmp_path):
         n["name"]: n["compiled_code"] for n in nodes.values() if n["resource_type"] == "analysis"
     }
     assert "cast('2025-01-10' as date)" in sql["tonights_edges"]
-    assert "cast('1628369' as int64)" in sql["player_last_10_games"]
+    assert "player_id = cast('1628369' as bigint)" in sql["player_last_10_games"]
     assert "current_date('America/New_York')" in sql["tonights_edges"]
 
 
