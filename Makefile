@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
-.PHONY: setup demo test full gates lint sqlfluff dbt-parse bouncer clean
+.PHONY: setup demo test full gates lint sqlfluff dbt-parse bouncer browser docs clean
 
 setup: $(VENV)/.installed
 
@@ -48,8 +48,26 @@ dbt-parse: setup
 bouncer: setup
 	$(BIN)/dbt-bouncer run --config-file dbt-bouncer.yml
 
-test: setup gates
+# The docs-site test opens the generated site in Debian's Chromium: installed here when
+# missing (about 40 s, as root: CI and the project's machines), a no-op when present.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "make test needs Debian's chromium: sudo apt-get install --no-install-recommends chromium" >&2; \
+	    exit 1; \
+	  fi; \
+	  apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	}
+
+test: setup gates browser
 	$(BIN)/python -m pytest
+
+# The docs site (needs a built warehouse: make demo). One self-contained file to open, or a
+# server: .venv/bin/dbt docs serve --port 8080
+docs: setup
+	$(BIN)/dbt docs generate --static
+	@echo "docs site: $(CURDIR)/target/static_index.html"
 
 clean:
 	rm -rf target logs warehouse landing reports

@@ -72,6 +72,9 @@ def print_summary(database: Path, timings: dict[str, float]) -> None:
     for step, seconds in timings.items():
         print(f"  {step:<28} {seconds:6.1f} s")
     print()
+    print("Who has the biggest edge tonight:  .venv/bin/nba-props analysis tonights_edges")
+    print("Other analyses (analyses/):         .venv/bin/nba-props analysis --list")
+    print("Docs site (every table and column): make docs, then open target/static_index.html")
     print('Query it:  .venv/bin/nba-props query "select ..."   (or any DuckDB client)')
     print("Example queries:")
     print(EXAMPLE_QUERIES)

@@ -1,4 +1,4 @@
-"""Offline BigQuery portability check: every dbt model must be valid GoogleSQL.
+"""Offline BigQuery portability check: every dbt model and analysis must be valid GoogleSQL.
 
 Run it with ``python -m portability.bigquery_check`` (no network, no Google account).
 
@@ -6,7 +6,8 @@ What it does
   1. Writes a throw-away service-account keyfile (a freshly generated RSA key that no Google
      project knows) to a temporary directory and runs, in-process through ``dbtRunner``,
      ``dbt compile --target bigquery --no-populate-cache --target-path target/bigquery
-     -s "resource_type:model source:*"`` with the environment profiles/profiles.yml reads
+     -s "resource_type:model resource_type:analysis source:*"`` with the environment
+     profiles/profiles.yml reads
      (DBT_TARGET=bigquery, BQ_AUTH_METHOD=service-account, BQ_KEYFILE, BQ_PROJECT=offline-check)
      and ``--vars '{"incremental": false}'`` (the incremental marts then compile their full
      build instead of calling is_incremental(), which needs a connection).
@@ -24,10 +25,11 @@ What it does
      BigQuery name (`offline-check`.`marts`.`player_game_summary`) with the column names and
      types the analyzer resolved, so downstream models are checked against real upstream
      schemas: unknown columns, type errors and functions BigQuery lacks are all reported.
-     The compiled data tests are then analyzed against the same catalog.
+     The compiled analyses (analyses/*.sql, with their default vars) and data tests are
+     then analyzed against the same catalog.
   4. Parses each statement with sqlglot's BigQuery dialect as a second opinion.
-  5. Prints one line per model (and per failing data test), a total, and exits non-zero on
-     any failure.
+  5. Prints one line per model and analysis (and per failing data test), a total, and exits
+     non-zero on any failure.
 
 Analyzer configuration (see bigquery_language_options):
   * LanguageOptions.maximum_features(): every released ZetaSQL feature (about 220), which
@@ -510,10 +512,13 @@ def compile_for_bigquery(
     project_dir: Path = REPO,
     target_path: Path | None = None,
     timeout_s: float = DEFAULT_TIMEOUT_S,
-    select: str = "resource_type:model source:*",
+    select: str = "resource_type:model resource_type:analysis source:*",
     vars: dict[str, Any] | None = None,
+    indirect_selection: str | None = None,
 ) -> Path:
-    """Run `dbt compile --target bigquery` offline, in-process; return the manifest path."""
+    """Run `dbt compile --target bigquery` offline, in-process; return the manifest path.
+
+    `indirect_selection="empty"` leaves out the data tests attached to the selected nodes."""
     project_dir = Path(project_dir).resolve()
     target_path = Path(target_path or project_dir / DEFAULT_TARGET_PATH)
     if not target_path.is_absolute():
@@ -533,6 +538,8 @@ def compile_for_bigquery(
         json.dumps(dict(vars or COMPILE_VARS)),
         "--quiet",
     ]
+    if indirect_selection:
+        args += ["--indirect-selection", indirect_selection]
     with tempfile.TemporaryDirectory(prefix="bq-offline-check-") as tmp:
         keyfile = write_dummy_keyfile(Path(tmp))
         env = {
@@ -589,7 +596,7 @@ def compile_for_bigquery(
 @dataclass
 class NodeResult:
     unique_id: str
-    resource_type: str  # model, test, source, seed
+    resource_type: str  # model, analysis, test, source, seed
     path: str  # original file path (sources: the YAML)
     status: str  # ok, error, blocked
     message: str = ""
@@ -632,10 +639,14 @@ class Report:
             lines.append(_format_result(result))
         lines += [f"warning: {w}" for w in self.warnings]
         models, tests = self.of("model"), self.of("test")
+        analyses = self.of("analysis")
         bad_models = sum(not r.ok for r in models)
         bad_tests = sum(not r.ok for r in tests)
+        bad_analyses = sum(not r.ok for r in analyses)
         bad_sources = sum(not r.ok for r in self.of("source") + self.of("seed"))
         total = f"BigQuery portability: {len(models) - bad_models}/{len(models)} models ok"
+        if analyses:
+            total += f", {len(analyses) - bad_analyses}/{len(analyses)} analyses ok"
         if tests or self.not_compiled_tests:
             total += f", {len(tests) - bad_tests}/{len(tests)} data tests ok"
         else:
@@ -653,7 +664,7 @@ class Report:
 
 def _format_result(result: NodeResult) -> str:
     label = {"ok": "ok", "error": "ERROR", "blocked": "BLOCKED"}[result.status]
-    line = f"{label:<8}{result.resource_type:<7}{result.path}"
+    line = f"{label:<8}{result.resource_type:<9}{result.path}"
     if result.ok:
         if result.columns:
             line += f"  ({len(result.columns)} columns)"
@@ -737,7 +748,7 @@ def check_manifest(
     sqlglot_mode: str = "error",
     analyzer: GoogleSqlAnalyzer | None = None,
 ) -> Report:
-    """Analyze every compiled model (DAG order) and data test of a dbt manifest."""
+    """Analyze every compiled model (DAG order), analysis and data test of a dbt manifest."""
     if not isinstance(manifest, dict):
         manifest = json.loads(Path(manifest).read_text())
     analyzer = analyzer or get_analyzer()
@@ -802,6 +813,16 @@ def check_manifest(
             if path is not None and node.get("config", {}).get("materialized") != "ephemeral":
                 catalog.add_table(path, [(c.name, c.type) for c in result.columns])
         results[uid] = result
+        report.results.append(result)
+
+    # Analyses (analyses/*.sql) are queries people run, not relations: no model-shape rules,
+    # nothing registered, but the same analyzer and catalog.
+    for _, node in sorted(nodes.items()):
+        if node.get("resource_type") != "analysis":
+            continue
+        result = _check_node(node, analyzer, catalog, results, project_dir)
+        if result.ok:
+            result = _apply_sqlglot(node, result, sqlglot_mode, report)
         report.results.append(result)
 
     if include_tests:
@@ -928,8 +949,8 @@ def run(
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m portability.bigquery_check",
-        description="Compile the dbt project for BigQuery offline and check every model "
-        "(and attached data test) is valid GoogleSQL.",
+        description="Compile the dbt project for BigQuery offline and check every model, "
+        "analysis and attached data test is valid GoogleSQL.",
     )
     parser.add_argument("--project-dir", type=Path, default=REPO)
     parser.add_argument(

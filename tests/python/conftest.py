@@ -1,10 +1,14 @@
-"""Shared fixtures: repo paths, the shared-data location, and a loopback replay server."""
+"""Shared fixtures: repo paths, the shared-data location, a loopback replay server, and the
+demo warehouse (the bundled seasons landed, loaded and built by `dbt build`) built once per
+session for every test that reads it."""
 
 from __future__ import annotations
 
 import os
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +24,50 @@ FIXTURES = REPO / "tests" / "fixtures" / "nba_stats"
 TEAM_2018_19 = FIXTURES / "stats_leaguegamelog_nba_2018_19_Regular_Season.json"
 PLAYER_2024_10_22 = FIXTURES / "leaguegamelog_P_2024-25_2024-10-22_2024-10-22.json"
 SHARED = Path(os.environ.get("NBA_SHARED_DATA", REPO.parent / "shared" / "data"))
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+def demo_env(tmp: Path) -> dict[str, str]:
+    """Environment of a warehouse of its own under `tmp` (landing, DuckDB file, dbt target)."""
+    env = dict(os.environ)
+    env.update(
+        NBA_LANDING_ROOT=str(tmp / "landing"),
+        NBA_DUCKDB_PATH=str(tmp / "warehouse.duckdb"),
+        DBT_PROFILES_DIR=str(REPO / "profiles"),
+        DBT_TARGET="duckdb",
+    )
+    return env
+
+
+def run_in(tmp: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args, cwd=REPO, env=demo_env(tmp), capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`ingest bundled`, `ingest load` and `dbt build` on the bundled seasons, once per session.
+
+    Tests that change the warehouse work on a copy of the file."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    for step in (["bundled"], ["load"]):
+        done = run_in(tmp, [sys.executable, "-m", "ingest", *step])
+        assert done.returncode == 0, done.stderr + done.stdout
+    done = run_in(
+        tmp,
+        [
+            DBT,
+            "build",
+            "--target-path",
+            str(tmp / "target"),
+            "--log-path",
+            str(tmp / "logs"),
+            "--no-partial-parse",
+        ],
+    )
+    assert done.returncode == 0, done.stdout[-5000:]
+    return tmp / "warehouse.duckdb"
 
 
 def shared_or_skip() -> Path:

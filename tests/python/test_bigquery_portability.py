@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -24,6 +25,42 @@ def test_every_model_compiles_for_bigquery_and_is_valid_googlesql(tmp_path):
     assert "models/marts/player_game_summary.sql" in models
     assert all(result.columns for result in report.of("model"))
     assert report.of("test"), "the data tests attached to the models were not analyzed"
+    analyses = {result.path for result in report.of("analysis")}
+    assert analyses == {
+        "analyses/tonights_edges.sql",
+        "analyses/player_last_10_games.sql",
+        "analyses/teams_allowing_most_paint_attempts.sql",
+        "analyses/feature_health_over_season.sql",
+    }
+    assert "4/4 analyses ok" in report.format().splitlines()[-1]
+
+
+def test_analyses_compile_to_googlesql_with_their_vars_set(tmp_path):
+    """The var branches (a chosen night, a player id, a date bound, one feature) too."""
+    manifest = bq.compile_for_bigquery(
+        target_path=tmp_path / "bigquery",
+        vars={
+            **bq.COMPILE_VARS,
+            "game_date": "2025-01-10",
+            "model_name": "xgboost",
+            "player": "1628369",
+            "through_date": "2025-01-01",
+            "season": "2024-25",
+            "feature": "usage_rate_avg_last_10",
+        },
+        indirect_selection="empty",
+    )
+    report = bq.check_manifest(manifest, include_tests=False)
+    assert report.ok, report.format()
+    compiled = {r.path: r for r in report.of("analysis")}
+    assert len(compiled) == 4 and all(r.columns for r in compiled.values())
+    nodes = json.loads(manifest.read_text())["nodes"]
+    sql = {
+        n["name"]: n["compiled_code"] for n in nodes.values() if n["resource_type"] == "analysis"
+    }
+    assert "cast('2025-01-10' as date)" in sql["tonights_edges"]
+    assert "player_id = cast('1628369' as bigint)" in sql["player_last_10_games"]
+    assert "current_date('America/New_York')" in sql["tonights_edges"]
 
 
 @pytest.mark.parametrize(

@@ -68,13 +68,9 @@ def _ingest(args: list[str], tmp: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("e2e")
-    _ingest(["bundled"], tmp)
-    _ingest(["load"], tmp)
-    done = _dbt_build(tmp)
-    assert done.returncode == 0, done.stdout[-5000:]
-    return tmp / "warehouse.duckdb"
+def built_warehouse(demo_warehouse: Path) -> Path:
+    """The bundled seasons landed, loaded and built once per session (conftest.py)."""
+    return demo_warehouse
 
 
 def test_marts_hold_every_bundled_player_game(built_warehouse: Path) -> None:
