@@ -25,11 +25,7 @@ feature_health as (
 
 chosen_season as (
     select
-        {% if season -%}
-        {{ season }} as season
-        {%- else -%}
-        max(season) as season
-        {%- endif %}
+        {{ season or 'max(season)' }} as season
     from feature_health
 ),
 
@@ -74,13 +70,19 @@ final as (
         feature_rows,
         round(1 - non_null_rows / cast(feature_rows as {{ dbt.type_float() }}), 3) as null_rate,
         round(worst_day_null_rate, 3) as worst_day_null_rate,
-        round(value_sum / nullif(cast(non_null_rows as {{ dbt.type_float() }}), 0), 3) as mean_value,
+        round(value_sum / nullif(cast(non_null_rows as {{ dbt.type_float() }}), 0), 3)
+            as mean_value,
         days_without_variation,
         round(complete_rows / cast(feature_rows as {{ dbt.type_float() }}), 3) as complete_share,
-        round(cold_start_rows / cast(feature_rows as {{ dbt.type_float() }}), 3) as cold_start_share,
+        round(cold_start_rows / cast(feature_rows as {{ dbt.type_float() }}), 3)
+            as cold_start_share,
         case
-            when 1 - non_null_rows / cast(feature_rows as {{ dbt.type_float() }}) > 0.5 then 'mostly_null'
-            when 1 - non_null_rows / cast(feature_rows as {{ dbt.type_float() }}) > 0.05 then 'some_null'
+            when
+                1 - non_null_rows / cast(feature_rows as {{ dbt.type_float() }}) > 0.5
+                then 'mostly_null'
+            when
+                1 - non_null_rows / cast(feature_rows as {{ dbt.type_float() }}) > 0.05
+                then 'some_null'
             when days_without_variation > 0 then 'no_variation'
             else 'ok'
         end as health

@@ -15,6 +15,15 @@
 {%- set player = analysis_text_var('player', 'Jayson Tatum') -%}
 {%- set through_date = analysis_date_var('through_date') -%}
 {%- set player_is_id = modules.re.match("^'[0-9]+'$", player) is not none -%}
+{%- if player_is_id -%}
+    {%- set player_filter = 'player_games.player_id = cast('
+        ~ player ~ ' as ' ~ dbt.type_bigint() ~ ')' -%}
+{%- else -%}
+    {%- set player_filter = player_name_key('player_games.player_name')
+        ~ ' = ' ~ player_name_key(player) -%}
+{%- endif -%}
+{%- set through_filter = 'player_games.game_date <= ' ~ through_date if through_date
+    else 'true' -%}
 
 with
 
@@ -39,14 +48,8 @@ chosen_player_games as (
         ) as games_ago
     from player_games
     where
-        {% if player_is_id -%}
-        player_games.player_id = cast({{ player }} as {{ dbt.type_bigint() }})
-        {%- else -%}
-        {{ player_name_key('player_games.player_name') }} = {{ player_name_key(player) }}
-        {%- endif %}
-        {% if through_date -%}
-        and player_games.game_date <= {{ through_date }}
-        {%- endif %}
+        {{ player_filter }}
+        and {{ through_filter }}
 ),
 
 final as (
@@ -78,12 +81,12 @@ final as (
     from chosen_player_games
     left join context
         on chosen_player_games.player_id = context.player_id
-        and chosen_player_games.game_id = context.game_id
+            and chosen_player_games.game_id = context.game_id
     left join team_games
         on chosen_player_games.game_id = team_games.game_id
-        and chosen_player_games.team_id = team_games.team_id
+            and chosen_player_games.team_id = team_games.team_id
     where chosen_player_games.games_ago <= 10
 )
 
 select * from final
-order by player_id, game_date desc
+order by player_id asc, game_date desc

@@ -21,11 +21,7 @@ team_defense as (
 
 chosen_season as (
     select
-        {% if season -%}
-        {{ season }} as season
-        {%- else -%}
-        max(case when has_shot_zones then season end) as season
-        {%- endif %}
+        {{ season or 'max(case when has_shot_zones then season end)' }} as season
     from team_defense
 ),
 
@@ -57,14 +53,20 @@ final as (
         games_with_zones,
         round(opp_paint_attempts / nullif(cast(games_with_zones as {{ dbt.type_float() }}), 0), 1)
             as opp_paint_attempts_per_game,
-        round(opp_paint_attempts / nullif(cast(opp_fg_attempts_with_zones as {{ dbt.type_float() }}), 0), 3)
+        round(
+            opp_paint_attempts
+            / nullif(cast(opp_fg_attempts_with_zones as {{ dbt.type_float() }}), 0),
+            3
+        )
             as opp_paint_share_of_fga,
         round(opp_paint_makes / nullif(cast(opp_paint_attempts as {{ dbt.type_float() }}), 0), 3)
             as opp_paint_fg_pct,
         opp_paint_attempts,
         opp_paint_makes,
         rank() over (
-            order by opp_paint_attempts / nullif(cast(games_with_zones as {{ dbt.type_float() }}), 0) desc
+            order by
+                opp_paint_attempts
+                / nullif(cast(games_with_zones as {{ dbt.type_float() }}), 0) desc
         ) as paint_attempts_allowed_rank
     from per_team
     where games_with_zones > 0

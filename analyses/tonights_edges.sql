@@ -97,7 +97,7 @@ final as (
     from night_predictions
     left join context
         on night_predictions.player_id = context.player_id
-        and night_predictions.game_id = context.game_id
+            and night_predictions.game_id = context.game_id
     where night_predictions.recency = 1
 )
 
