@@ -91,15 +91,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     start_load = load_average()
     log.info("work folder %s; cases %s; %d run(s); log %s", work, names, args.runs, bench.log_file)
     started = time.perf_counter()
-    try:
-        for name in names:
-            case_started = time.perf_counter()
-            log.info("case %s ...", name)
+    failed = []
+    for name in names:
+        case_started = time.perf_counter()
+        log.info("case %s ...", name)
+        try:
             cases.CASES[name](bench)
-            log.info("case %s done in %.0f s", name, time.perf_counter() - case_started)
-    except (StepFailed, RuntimeError, AssertionError) as err:
-        log.error("case failed: %s (full output in %s)", err, bench.log_file)
-        return 1
+        except (StepFailed, RuntimeError, AssertionError, KeyError, ValueError) as err:
+            # Reported, and the exit status says so; the other cases still run.
+            log.error("case %s failed: %s (full output in %s)", name, err, bench.log_file)
+            failed.append(name)
+            continue
+        log.info("case %s done in %.0f s", name, time.perf_counter() - case_started)
+    bench.facts["failed_cases"] = failed
     loads = _loads(start_load, load_average())
     bench.facts["bench_seconds"] = round(time.perf_counter() - started, 1)
     table = markdown(bench, machine, loads)
@@ -107,6 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     write_json(json_path, bench, machine, loads, table)
     print(table)
     print(f"raw runs: {json_path}")
+    if failed:
+        print(f"FAILED cases (not in the table): {', '.join(failed)}")
+        return 1
     return 0
 
 

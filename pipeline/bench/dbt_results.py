@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-# run_results' unique_id prefix -> the kind reported. Unit tests count as tests.
-KINDS = {"model": "models", "test": "tests", "unit_test": "tests", "seed": "seeds"}
+# run_results' unique_id prefix -> the kind reported.
+KINDS = {"model": "models", "test": "tests", "unit_test": "unit_tests", "seed": "seeds"}
 
 
 @dataclass

@@ -47,7 +47,8 @@ def run_direct(db_path: Path, target_dir: Path, only: set[str] | None = None) ->
         missing = only - {n["name"] for n in nodes}
         raise KeyError(f"models not in the manifest: {sorted(missing)}")
     times = DirectTimes()
-    con = duckdb.connect(str(db_path), config={"enable_progress_bar": False})
+    con = duckdb.connect(str(db_path))
+    con.execute("set enable_progress_bar = false")
     try:
         for node in nodes:
             sql = statement(node, compiled_sql(node, target_dir))
