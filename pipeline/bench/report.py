@@ -94,7 +94,43 @@ def markdown(bench: Bench, machine: dict[str, Any], loads: dict[str, Any]) -> st
         lines.append(f"| peak memory of any step | {peak / 2**20:,.0f} MiB | | | < 4 GiB {met} |")
     for label, value, note in ratios(bench):
         lines.append(f"| ratio: {label} | {value:.2f}x | | | {note} |")
+    facts = fact_lines(bench.facts)
+    if facts:
+        lines += ["", *facts]
     return "\n".join(lines) + "\n"
+
+
+def fact_lines(facts: dict[str, Any]) -> list[str]:
+    """What the figures were measured on: rows, nodes, the incremental day, pbp volume."""
+    out = []
+    if "player_games" in facts:
+        nodes = ", ".join(f"{n} {kind}" for kind, n in facts.get("dbt_nodes", {}).items())
+        out.append(f"- Full build: {facts['player_games']:,} player-games; nodes: {nodes}.")
+    if "incremental_day" in facts:
+        out.append(
+            f"- Incremental: everything through the day before {facts['incremental_day']} "
+            f"built, then that day landed ({facts.get('incremental_payloads')} payloads, "
+            f"{facts.get('incremental_day_player_rows')} player rows in the mart after the build)."
+        )
+    if "train_rows" in facts:
+        out.append(f"- ML train: {facts['train_rows']:,} labelled store rows per model.")
+    if "score_day" in facts:
+        day = facts["score_day"]
+        out.append(f"- Scoring: {day['player_games']} player-games of {day['game_date']}.")
+    if "rolling_rows" in facts:
+        out.append(f"- Rolling features: {facts['rolling_rows']:,} rows, pandas == SQL on all.")
+    if "pbp" in facts:
+        pbp = facts["pbp"]
+        out.append(
+            f"- PBP volume: {pbp['real_games']} real games ({pbp['real_events']:,} events) plus "
+            f"{pbp['synthetic_games']} synthetic copies (ids 002189xxxx) = "
+            f"{facts.get('pbp_raw_events', pbp['total_events']):,} events; field-goal rows in "
+            f"staging {facts.get('pbp_real_shots', 0):,} real only, "
+            f"{facts.get('pbp_volume_shots', 0):,} with the copies."
+        )
+    if "bench_seconds" in facts:
+        out.append(f"- The whole benchmark took {facts['bench_seconds'] / 60:.1f} min.")
+    return out
 
 
 def write_json(
