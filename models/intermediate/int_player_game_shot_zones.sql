@@ -41,11 +41,11 @@ game_sources as (
     -- The one fallback rule (macros/nba/shot_zones.sql), inline so unit tests exercise it.
     select
         sources.*,
-        max(shots.source_fetched_at) as shot_zones_fetched_at
+        max(feed_shots.source_fetched_at) as shot_zones_fetched_at
     from ({{ shot_zone_game_sources('shots') }}) as sources
-    inner join shots
-        on sources.game_id = shots.game_id
-        and sources.shot_zone_feed = shots.shot_feed
+    inner join shots as feed_shots
+        on sources.game_id = feed_shots.game_id
+            and sources.shot_zone_feed = feed_shots.shot_feed
     group by
         sources.game_id,
         sources.has_bigdataball,
@@ -62,7 +62,7 @@ player_zones as (
     from shots
     inner join game_sources
         on shots.game_id = game_sources.game_id
-        and shots.shot_feed = game_sources.shot_zone_feed
+            and shots.shot_feed = game_sources.shot_zone_feed
     where shots.player_id is not null
     group by shots.game_id, shots.player_id
 )
@@ -77,10 +77,16 @@ select
     game_sources.shot_zone_feed,
     game_sources.game_id is not null as has_shot_zones,
     {%- for prefix, _, _ in shot_zone_counts() %}
-    case when game_sources.game_id is not null then coalesce(player_zones.{{ prefix }}_attempts, 0) end
-        as {{ prefix }}_attempts,
-    case when game_sources.game_id is not null then coalesce(player_zones.{{ prefix }}_makes, 0) end
-        as {{ prefix }}_makes,
+        case
+            when
+                game_sources.game_id is not null
+                then coalesce(player_zones.{{ prefix }}_attempts, 0)
+        end
+            as {{ prefix }}_attempts,
+        case
+            when game_sources.game_id is not null then coalesce(player_zones.{{ prefix }}_makes, 0)
+        end
+            as {{ prefix }}_makes,
     {%- endfor %}
     case when game_sources.game_id is not null then coalesce(player_zones.assisted_makes, 0) end
         as assisted_makes,
@@ -91,9 +97,11 @@ select
     player_games.three_pt_attempts,
     player_games.three_pt_makes,
     case when game_sources.game_id is not null then
-        coalesce(player_zones.paint_attempts + player_zones.mid_range_attempts
-            + player_zones.three_attempts, 0) = player_games.fg_attempts
-        and coalesce(player_zones.three_attempts, 0) = player_games.three_pt_attempts
+            coalesce(
+                player_zones.paint_attempts + player_zones.mid_range_attempts
+                + player_zones.three_attempts, 0
+            ) = player_games.fg_attempts
+            and coalesce(player_zones.three_attempts, 0) = player_games.three_pt_attempts
     end as is_shot_zone_reconciled,
     game_sources.shot_zones_fetched_at,
     player_games.game_date
@@ -102,4 +110,4 @@ left join game_sources
     on player_games.game_id = game_sources.game_id
 left join player_zones
     on player_games.game_id = player_zones.game_id
-    and player_games.player_id = player_zones.player_id
+        and player_games.player_id = player_zones.player_id

@@ -25,7 +25,11 @@
 with
 
 box_scores as (
-    select game_id, team_id, team_abbr, is_home
+    select
+        game_id,
+        team_id,
+        team_abbr,
+        is_home
     from {{ ref('int_team_game_box_scores_unified') }}
 ),
 
@@ -36,9 +40,13 @@ roster as (
         player_id,
         name_key,
         case when strpos(name_key, ' ') > 0
-            then substr(name_key, 1, strpos(name_key, ' ') - 1) else name_key end as first_key,
+                then substr(name_key, 1, strpos(name_key, ' ') - 1)
+            else name_key
+        end as first_key,
         case when strpos(name_key, ' ') > 0
-            then substr(name_key, strpos(name_key, ' ') + 1) else name_key end as last_key
+                then substr(name_key, strpos(name_key, ' ') + 1)
+            else name_key
+        end as last_key
     from (
         select
             game_id,
@@ -98,7 +106,7 @@ stats_pbp as (
     from {{ ref('stg_nba_stats__play_by_play_shots') }} as shots
     left join box_scores as side_team
         on shots.game_id = side_team.game_id
-        and side_team.is_home = (shots.shooting_side = 'home')
+            and side_team.is_home = (shots.shooting_side = 'home')
 ),
 
 bigdataball as (
@@ -125,7 +133,7 @@ bigdataball as (
     from {{ ref('stg_bigdataball__shots') }} as shots
     left join box_scores as team
         on shots.game_id = team.game_id
-        and shots.team_abbr = team.team_abbr
+            and shots.team_abbr = team.team_abbr
 ),
 
 all_shots as (
@@ -171,19 +179,21 @@ candidates as (
             when to_name.shot_feed = 'nba_stats_pbp'
                 and length(replace(to_name.first_token, '.', '')) > 0
                 and substr(roster.first_key, 1, length(replace(to_name.first_token, '.', '')))
-                    = replace(to_name.first_token, '.', '')
-                and substr(to_name.text_key, length(to_name.first_token) + 2,
-                    length(roster.last_key) + 1) = roster.last_key || ' '
+                = replace(to_name.first_token, '.', '')
+                and substr(
+                    to_name.text_key, length(to_name.first_token) + 2,
+                    length(roster.last_key) + 1
+                ) = roster.last_key || ' '
                 then 'initial_last_name'
             when to_name.shot_feed = 'nba_stats_pbp'
                 and substr(to_name.text_key, 1, length(roster.last_key) + 1)
-                    = roster.last_key || ' '
+                = roster.last_key || ' '
                 then 'last_name'
         end as match_kind
     from to_name
     inner join roster
         on to_name.game_id = roster.game_id
-        and to_name.team_id = roster.team_id
+            and to_name.team_id = roster.team_id
 ),
 
 ranked_candidates as (
@@ -217,9 +227,9 @@ resolved as (
     from ranked_candidates
     inner join best_matches
         on ranked_candidates.shot_feed = best_matches.shot_feed
-        and ranked_candidates.game_id = best_matches.game_id
-        and ranked_candidates.event_num = best_matches.event_num
-        and ranked_candidates.match_rank = best_matches.best_rank
+            and ranked_candidates.game_id = best_matches.game_id
+            and ranked_candidates.event_num = best_matches.event_num
+            and ranked_candidates.match_rank = best_matches.best_rank
     group by ranked_candidates.shot_feed, ranked_candidates.game_id, ranked_candidates.event_num
 ),
 
@@ -239,8 +249,8 @@ attributed as (
     from all_shots
     left join resolved
         on all_shots.shot_feed = resolved.shot_feed
-        and all_shots.game_id = resolved.game_id
-        and all_shots.event_num = resolved.event_num
+            and all_shots.game_id = resolved.game_id
+            and all_shots.event_num = resolved.event_num
 )
 
 select

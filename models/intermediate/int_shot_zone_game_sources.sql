@@ -23,7 +23,7 @@ select
 from sources
 inner join {{ ref('int_shot_attempts') }} as shots
     on sources.game_id = shots.game_id
-    and sources.shot_zone_feed = shots.shot_feed
+        and sources.shot_zone_feed = shots.shot_feed
 group by
     sources.game_id,
     sources.has_bigdataball,

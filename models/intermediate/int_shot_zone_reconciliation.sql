@@ -19,7 +19,7 @@ shot_counts as (
     from {{ ref('int_shot_attempts') }} as attempts
     inner join {{ ref('int_shot_zone_game_sources') }} as sources
         on attempts.game_id = sources.game_id
-        and attempts.shot_feed = sources.shot_zone_feed
+            and attempts.shot_feed = sources.shot_zone_feed
     group by attempts.shot_feed
 ),
 
@@ -29,7 +29,9 @@ team_games as (
         count(*) as team_games,
         sum(case when is_shot_zone_reconciled then 0 else 1 end) as team_games_mismatched,
         sum(case when paint_attempts + mid_range_attempts + three_attempts = fg_attempts
-            then 0 else 1 end) as team_games_fga_mismatched,
+                then 0
+            else 1
+        end) as team_games_fga_mismatched,
         sum(case when three_attempts = three_pt_attempts then 0 else 1 end)
             as team_games_3pa_mismatched
     from {{ ref('int_team_game_shot_zones') }}

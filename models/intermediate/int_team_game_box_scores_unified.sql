@@ -85,7 +85,7 @@ unified as (
     from official
     left join summed_from_players
         on official.game_id = summed_from_players.game_id
-        and official.team_id = summed_from_players.team_id
+            and official.team_id = summed_from_players.team_id
     union all
     select
         summed_from_players.*,
@@ -93,7 +93,7 @@ unified as (
     from summed_from_players
     left join official
         on summed_from_players.game_id = official.game_id
-        and summed_from_players.team_id = official.team_id
+            and summed_from_players.team_id = official.team_id
     where official.game_id is null
 )
 

@@ -32,11 +32,11 @@ game_sources as (
     -- The one fallback rule (macros/nba/shot_zones.sql), inline so unit tests exercise it.
     select
         sources.*,
-        max(shots.source_fetched_at) as shot_zones_fetched_at
+        max(feed_shots.source_fetched_at) as shot_zones_fetched_at
     from ({{ shot_zone_game_sources('shots') }}) as sources
-    inner join shots
-        on sources.game_id = shots.game_id
-        and sources.shot_zone_feed = shots.shot_feed
+    inner join shots as feed_shots
+        on sources.game_id = feed_shots.game_id
+            and sources.shot_zone_feed = feed_shots.shot_feed
     group by
         sources.game_id,
         sources.has_bigdataball,
@@ -54,7 +54,7 @@ team_zones as (
     from shots
     inner join game_sources
         on shots.game_id = game_sources.game_id
-        and shots.shot_feed = game_sources.shot_zone_feed
+            and shots.shot_feed = game_sources.shot_zone_feed
     group by shots.game_id, shots.team_id
 )
 
@@ -66,25 +66,33 @@ select
     game_sources.shot_zone_feed,
     game_sources.game_id is not null as has_shot_zones,
     {%- for prefix, _, _ in shot_zone_counts() %}
-    case when game_sources.game_id is not null then coalesce(team_zones.{{ prefix }}_attempts, 0) end
-        as {{ prefix }}_attempts,
-    case when game_sources.game_id is not null then coalesce(team_zones.{{ prefix }}_makes, 0) end
-        as {{ prefix }}_makes,
+        case
+            when game_sources.game_id is not null then coalesce(team_zones.{{ prefix }}_attempts, 0)
+        end
+            as {{ prefix }}_attempts,
+        case
+            when game_sources.game_id is not null then coalesce(team_zones.{{ prefix }}_makes, 0)
+        end
+            as {{ prefix }}_makes,
     {%- endfor %}
     case when game_sources.game_id is not null then coalesce(team_zones.assisted_makes, 0) end
         as assisted_makes,
     case when game_sources.game_id is not null then coalesce(team_zones.blocked_attempts, 0) end
         as blocked_attempts,
-    case when game_sources.game_id is not null then coalesce(team_zones.unattributed_attempts, 0) end
+    case
+        when game_sources.game_id is not null then coalesce(team_zones.unattributed_attempts, 0)
+    end
         as unattributed_attempts,
     team_games.fg_attempts,
     team_games.fg_makes,
     team_games.three_pt_attempts,
     team_games.three_pt_makes,
     case when game_sources.game_id is not null then
-        coalesce(team_zones.paint_attempts + team_zones.mid_range_attempts
-            + team_zones.three_attempts, 0) = team_games.fg_attempts
-        and coalesce(team_zones.three_attempts, 0) = team_games.three_pt_attempts
+            coalesce(
+                team_zones.paint_attempts + team_zones.mid_range_attempts
+                + team_zones.three_attempts, 0
+            ) = team_games.fg_attempts
+            and coalesce(team_zones.three_attempts, 0) = team_games.three_pt_attempts
     end as is_shot_zone_reconciled,
     game_sources.shot_zones_fetched_at,
     team_games.game_date
@@ -93,4 +101,4 @@ left join game_sources
     on team_games.game_id = game_sources.game_id
 left join team_zones
     on team_games.game_id = team_zones.game_id
-    and team_games.team_id = team_zones.team_id
+        and team_games.team_id = team_zones.team_id

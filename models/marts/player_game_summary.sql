@@ -1,4 +1,7 @@
-{{ incremental_mart_config(unique_key=['game_id', 'player_id'], cluster_by=['player_id', 'team_id']) }}
+{{ incremental_mart_config(
+    unique_key=['game_id', 'player_id'],
+    cluster_by=['player_id', 'team_id'],
+) }}
 
 with
 
@@ -41,13 +44,13 @@ joined as (
     from player_games
     left join box_scores as team
         on player_games.game_id = team.game_id
-        and player_games.team_id = team.team_id
+            and player_games.team_id = team.team_id
     left join box_scores as opponent
         on player_games.game_id = opponent.game_id
-        and player_games.team_id <> opponent.team_id
+            and player_games.team_id <> opponent.team_id
     left join shot_zones
         on player_games.game_id = shot_zones.game_id
-        and player_games.player_id = shot_zones.player_id
+            and player_games.player_id = shot_zones.player_id
 ),
 
 with_usage as (
@@ -55,7 +58,7 @@ with_usage as (
         *,
         -- Usage rate, OT-adjusted: the original used a fixed 48 (240 / 5) even in overtime.
         100 * (fg_attempts + 0.44 * ft_attempts + turnovers) * (team_minutes / 5)
-            / nullif(minutes * (team_fg_attempts + 0.44 * team_ft_attempts + team_turnovers), 0)
+        / nullif(minutes * (team_fg_attempts + 0.44 * team_ft_attempts + team_turnovers), 0)
             as usage_rate_unbounded
     from joined
 )

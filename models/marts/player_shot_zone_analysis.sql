@@ -47,31 +47,42 @@ windowed as (
         game_id,
         team_id,
         season,
-        game_date
+        game_date,
         {%- for n in windows %}
-        {%- set over = "over (partition by player_id, season order by game_date, game_id rows between " ~ n ~ " preceding and 1 preceding)" %},
-        count(*) {{ over }} as games_last_{{ n }},
-        sum(case when has_shot_zones then 1 else 0 end) {{ over }} as sample_games_last_{{ n }}
-        {%- for zone in ['paint', 'mid_range', 'three'] %},
-        sum({{ zone }}_attempts) {{ over }} as {{ zone }}_attempts_last_{{ n }},
-        sum({{ zone }}_makes) {{ over }} as {{ zone }}_makes_last_{{ n }}
-        {%- endfor %},
-        sum(assisted_makes) {{ over }} as assisted_makes_last_{{ n }}
+            {%- set over = "over (partition by player_id, season order by game_date, game_id"
+                ~ " rows between " ~ n ~ " preceding and 1 preceding)" %}
+            count(*) {{ over }} as games_last_{{ n }},
+            sum(case when has_shot_zones then 1 else 0 end) {{ over }} as sample_games_last_{{ n }},
+            {%- for zone in ['paint', 'mid_range', 'three'] %}
+                sum({{ zone }}_attempts) {{ over }} as {{ zone }}_attempts_last_{{ n }},
+                sum({{ zone }}_makes) {{ over }} as {{ zone }}_makes_last_{{ n }},
+            {%- endfor %}
+            sum(assisted_makes) {{ over }}
+                as assisted_makes_last_{{ n }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from games
 ),
 
 rated as (
     select
-        *
-        {%- for n in windows %},
-        paint_attempts_last_{{ n }} + mid_range_attempts_last_{{ n }} + three_attempts_last_{{ n }}
-            as zone_attempts_last_{{ n }}
-        {%- for zone in ['paint', 'mid_range', 'three'] %},
-        round(100.0 * {{ zone }}_attempts_last_{{ n }} / nullif(paint_attempts_last_{{ n }}
-            + mid_range_attempts_last_{{ n }} + three_attempts_last_{{ n }}, 0), 2)
-            as {{ zone }}_rate_last_{{ n }}
-        {%- endfor %}
+        *,
+        {%- for n in windows %}
+            {%- set outer_last = loop.last %}
+            paint_attempts_last_{{ n }}
+            + mid_range_attempts_last_{{ n }}
+            + three_attempts_last_{{ n }}
+                as zone_attempts_last_{{ n }},
+            {%- for zone in ['paint', 'mid_range', 'three'] %}
+                round(
+                    100.0 * {{ zone }}_attempts_last_{{ n }} / nullif(
+                        paint_attempts_last_{{ n }}
+                        + mid_range_attempts_last_{{ n }}
+                        + three_attempts_last_{{ n }},
+                        0
+                    ),
+                    2
+                ) as {{ zone }}_rate_last_{{ n }}{% if not (loop.last and outer_last) %},{% endif %}
+            {%- endfor %}
         {%- endfor %}
     from windowed
 )
@@ -82,26 +93,34 @@ select
     game_date as analysis_date,
     player_name,
     team_id,
-    season
-    {%- for n in windows %},
-    coalesce(games_last_{{ n }}, 0) as games_last_{{ n }},
-    coalesce(sample_games_last_{{ n }}, 0) as sample_games_last_{{ n }},
-    zone_attempts_last_{{ n }},
-    paint_rate_last_{{ n }},
-    mid_range_rate_last_{{ n }},
-    three_rate_last_{{ n }}
-    {%- for zone in ['paint', 'mid_range', 'three'] %},
-    round(1.0 * {{ zone }}_makes_last_{{ n }} / nullif({{ zone }}_attempts_last_{{ n }}, 0), 4)
-        as {{ zone }}_fg_pct_last_{{ n }}
-    {%- endfor %},
-    round(100.0 * assisted_makes_last_{{ n }} / nullif(paint_makes_last_{{ n }}
-        + mid_range_makes_last_{{ n }} + three_makes_last_{{ n }}, 0), 2) as assisted_rate_last_{{ n }},
-    case
-        when zone_attempts_last_{{ n }} is null or zone_attempts_last_{{ n }} = 0 then null
-        when paint_rate_last_{{ n }} >= 40 then 'paint'
-        when three_rate_last_{{ n }} >= 40 then 'three'
-        when mid_range_rate_last_{{ n }} >= 35 then 'mid_range'
-        else 'balanced'
-    end as primary_zone_last_{{ n }}
+    season,
+    {%- for n in windows %}
+        coalesce(games_last_{{ n }}, 0) as games_last_{{ n }},
+        coalesce(sample_games_last_{{ n }}, 0) as sample_games_last_{{ n }},
+        zone_attempts_last_{{ n }},
+        paint_rate_last_{{ n }},
+        mid_range_rate_last_{{ n }},
+        three_rate_last_{{ n }},
+        {%- for zone in ['paint', 'mid_range', 'three'] %}
+            round(
+                1.0 * {{ zone }}_makes_last_{{ n }} / nullif({{ zone }}_attempts_last_{{ n }}, 0), 4
+            ) as {{ zone }}_fg_pct_last_{{ n }},
+        {%- endfor %}
+        round(
+            100.0 * assisted_makes_last_{{ n }} / nullif(
+                paint_makes_last_{{ n }}
+                + mid_range_makes_last_{{ n }}
+                + three_makes_last_{{ n }},
+                0
+            ),
+            2
+        ) as assisted_rate_last_{{ n }},
+        case
+            when zone_attempts_last_{{ n }} is null or zone_attempts_last_{{ n }} = 0 then null
+            when paint_rate_last_{{ n }} >= 40 then 'paint'
+            when three_rate_last_{{ n }} >= 40 then 'three'
+            when mid_range_rate_last_{{ n }} >= 35 then 'mid_range'
+            else 'balanced'
+        end as primary_zone_last_{{ n }}{% if not loop.last %},{% endif %}
     {%- endfor %}
 from rated

@@ -1,4 +1,7 @@
-{{ incremental_mart_config(unique_key=['game_id', 'defending_team_id'], cluster_by=['defending_team_id']) }}
+{{ incremental_mart_config(
+    unique_key=['game_id', 'defending_team_id'],
+    cluster_by=['defending_team_id'],
+) }}
 
 with
 
@@ -59,10 +62,10 @@ paired as (
     from box_scores as defense
     inner join box_scores as offense
         on defense.game_id = offense.game_id
-        and defense.team_id <> offense.team_id
+            and defense.team_id <> offense.team_id
     left join shot_zones as opponent_zones
         on offense.game_id = opponent_zones.game_id
-        and offense.team_id = opponent_zones.team_id
+            and offense.team_id = opponent_zones.team_id
 )
 
 select
@@ -96,8 +99,10 @@ select
     -- The original reported raw opponent possessions as "pace"; this is the real per-48
     -- figure, identical to the offense side's pace for the same game.
     round(48 * ((possessions + opponent_possessions) / 2) / (team_minutes / 5), 2) as pace,
-    round(points_allowed / nullif(2 * (opp_fg_attempts + 0.44 * opp_ft_attempts), 0), 4) as opponent_ts_pct,
-    round((opp_fg_makes + 0.5 * opp_three_pt_makes) / nullif(opp_fg_attempts, 0), 4) as opponent_efg_pct,
+    round(points_allowed / nullif(2 * (opp_fg_attempts + 0.44 * opp_ft_attempts), 0), 4)
+        as opponent_ts_pct,
+    round((opp_fg_makes + 0.5 * opp_three_pt_makes) / nullif(opp_fg_attempts, 0), 4)
+        as opponent_efg_pct,
     points - points_allowed as margin,
     overtime_periods,
     is_home,

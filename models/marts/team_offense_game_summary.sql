@@ -32,10 +32,10 @@ paired as (
     from box_scores as team
     inner join box_scores as opponent
         on team.game_id = opponent.game_id
-        and team.team_id <> opponent.team_id
+            and team.team_id <> opponent.team_id
     left join shot_zones
         on team.game_id = shot_zones.game_id
-        and team.team_id = shot_zones.team_id
+            and team.team_id = shot_zones.team_id
 )
 
 select

@@ -35,27 +35,27 @@ per_feature as (
     where false
 )
 {%- else -%}
-per_feature as (
-    {%- for feature in features %}
-    select
-        game_date,
-        season,
-        '{{ feature }}' as feature_name,
-        {{ loop.index }} as feature_order,
-        count(*) as row_count,
-        count({{ feature }}) as non_null_count,
-        avg({{ feature }}) as mean_value,
-        stddev_samp({{ feature }}) as std_value,
-        sum(case when quality_tier = 'complete' then 1 else 0 end) as complete_rows,
-        sum(case when quality_tier = 'partial' then 1 else 0 end) as partial_rows,
-        sum(case when quality_tier = 'cold_start' then 1 else 0 end) as cold_start_rows
-    from store
-    group by game_date, season
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-)
+    per_feature as (
+        {%- for feature in features %}
+            select
+                game_date,
+                season,
+                '{{ feature }}' as feature_name,
+                {{ loop.index }} as feature_order,
+                count(*) as row_count,
+                count({{ feature }}) as non_null_count,
+                avg({{ feature }}) as mean_value,
+                stddev_samp({{ feature }}) as std_value,
+                sum(case when quality_tier = 'complete' then 1 else 0 end) as complete_rows,
+                sum(case when quality_tier = 'partial' then 1 else 0 end) as partial_rows,
+                sum(case when quality_tier = 'cold_start' then 1 else 0 end) as cold_start_rows
+            from store
+            group by game_date, season
+            {%- if not loop.last %}
+                union all
+            {%- endif %}
+        {%- endfor %}
+    )
 {%- endif %}
 
 select

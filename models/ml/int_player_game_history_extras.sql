@@ -16,21 +16,42 @@
 with
 
 population as (
-    select player_id, game_id, opponent_team_abbr, season, game_date
+    select
+        player_id,
+        game_id,
+        opponent_team_abbr,
+        season,
+        game_date
     from {{ ref('int_player_game_population') }}
 ),
 
 played as (
-    select player_id, game_id, opponent_team_abbr, season, game_date, points
+    select
+        player_id,
+        game_id,
+        opponent_team_abbr,
+        season,
+        game_date,
+        points
     from {{ ref('player_game_summary') }}
 ),
 
 versus_timeline as (
-    select player_id, game_id, opponent_team_abbr, game_date, 0 as row_kind,
+    select
+        player_id,
+        game_id,
+        opponent_team_abbr,
+        game_date,
+        0 as row_kind,
         cast(null as {{ dbt.type_float() }}) as points
     from population
     union all
-    select player_id, game_id, opponent_team_abbr, game_date, 1 as row_kind,
+    select
+        player_id,
+        game_id,
+        opponent_team_abbr,
+        game_date,
+        1 as row_kind,
         cast(points as {{ dbt.type_float() }}) as points
     from played
 ),
@@ -70,7 +91,7 @@ availability as (
     from population
     left join played
         on population.player_id = played.player_id
-        and population.game_id = played.game_id
+            and population.game_id = played.game_id
 )
 
 select
@@ -79,10 +100,10 @@ select
     versus.games_vs_opponent_last_365,
     versus.points_avg_vs_opponent_last_365,
     availability.missed_games_last_10
-        / nullif(cast(availability.team_games_last_10 as {{ dbt.type_float() }}), 0)
+    / nullif(cast(availability.team_games_last_10 as {{ dbt.type_float() }}), 0)
         as dnp_rate_last_10
 from availability
 inner join versus
     on availability.player_id = versus.player_id
-    and availability.game_id = versus.game_id
-    and versus.row_kind = 0
+        and availability.game_id = versus.game_id
+        and versus.row_kind = 0

@@ -9,7 +9,11 @@
 with
 
 population as (
-    select player_id, game_id, game_date, season
+    select
+        player_id,
+        game_id,
+        game_date,
+        season
     from {{ ref('int_player_game_population') }}
 ),
 
@@ -18,10 +22,22 @@ form as (
 ),
 
 timeline as (
-    select player_id, season, game_date, game_id, 0 as row_kind, cast(null as {{ dbt.type_bigint() }}) as games_played_season
+    select
+        player_id,
+        season,
+        game_date,
+        game_id,
+        0 as row_kind,
+        cast(null as {{ dbt.type_bigint() }}) as games_played_season
     from population
     union all
-    select player_id, season, game_date, game_id, 1 as row_kind, games_played_season
+    select
+        player_id,
+        season,
+        game_date,
+        game_id,
+        1 as row_kind,
+        games_played_season
     from form
 ),
 
@@ -67,6 +83,6 @@ select
 from targets
 left join form
     on targets.player_id = form.player_id
-    and targets.season = form.season
-    and targets.prior_games_played_season = form.games_played_season
+        and targets.season = form.season
+        and targets.prior_games_played_season = form.games_played_season
 where targets.row_kind = 0

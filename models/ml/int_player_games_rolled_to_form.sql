@@ -9,10 +9,11 @@
   bundled demo, a gap of several seasons) is not "the last 10 games".
 -#}
 
-{%- set last_10 = "partition by player_id, season order by game_date, game_id rows between 9 preceding and current row" -%}
-{%- set last_5 = "partition by player_id, season order by game_date, game_id rows between 4 preceding and current row" -%}
-{%- set last_3 = "partition by player_id, season order by game_date, game_id rows between 2 preceding and current row" -%}
-{%- set season_to_date = "partition by player_id, season order by game_date, game_id rows between unbounded preceding and current row" -%}
+{%- set by_player_season = "partition by player_id, season order by game_date, game_id" -%}
+{%- set last_10 = by_player_season ~ " rows between 9 preceding and current row" -%}
+{%- set last_5 = by_player_season ~ " rows between 4 preceding and current row" -%}
+{%- set last_3 = by_player_season ~ " rows between 2 preceding and current row" -%}
+{%- set season_to_date = by_player_season ~ " rows between unbounded preceding and current row" -%}
 
 with
 
@@ -34,8 +35,10 @@ games as (
         three_attempts,
         case when has_shot_zones then 1 else 0 end as has_shot_zones_flag,
         -- The game's position in the player's career timeline, for trend slopes.
-        cast(row_number() over (partition by player_id order by game_date, game_id)
-            as {{ dbt.type_float() }}) as career_game_number
+        cast(
+            row_number() over (partition by player_id order by game_date, game_id)
+            as {{ dbt.type_float() }}
+        ) as career_game_number
     from {{ ref('player_game_summary') }}
 ),
 
@@ -93,7 +96,8 @@ select
     minutes_std_last_10,
     minutes_avg_season,
     usage_rate_avg_last_5,
-    case when usage_rate_games_last_10 > 0 then usage_rate_avg_last_10 end as usage_rate_avg_last_10,
+    case when usage_rate_games_last_10 > 0 then usage_rate_avg_last_10 end
+        as usage_rate_avg_last_10,
     points_sum_last_10 / nullif(minutes_sum_last_10, 0) as points_per_minute_last_10,
     points_sum_last_10 / nullif(2 * true_shot_attempts_last_10, 0) as ts_pct_last_10,
     -- Share of points scored at the line (the original's "pct_free_throw" divided FTM by
@@ -101,20 +105,20 @@ select
     case when games_in_last_10 >= 5 then ft_points_last_10 / nullif(points_sum_last_10, 0) end
         as ft_points_share_last_10,
     case when games_in_last_10 >= 5 then
-        (games_in_last_10 * sxy_last_10 - sx_last_10 * sy_last_10)
-        / nullif(games_in_last_10 * sxx_last_10 - sx_last_10 * sx_last_10, 0)
+            (games_in_last_10 * sxy_last_10 - sx_last_10 * sy_last_10)
+            / nullif(games_in_last_10 * sxx_last_10 - sx_last_10 * sx_last_10, 0)
     end as points_slope_last_10,
     -- Shot-zone shares over the games of the window that have zones (NULL without any):
     -- fractions of zone attempts, paint + mid-range + three = 1.
     shot_zone_games_last_10,
     paint_attempts_last_10
-        / nullif(paint_attempts_last_10 + mid_range_attempts_last_10 + three_attempts_last_10, 0)
+    / nullif(paint_attempts_last_10 + mid_range_attempts_last_10 + three_attempts_last_10, 0)
         as paint_share_last_10,
     mid_range_attempts_last_10
-        / nullif(paint_attempts_last_10 + mid_range_attempts_last_10 + three_attempts_last_10, 0)
+    / nullif(paint_attempts_last_10 + mid_range_attempts_last_10 + three_attempts_last_10, 0)
         as mid_range_share_last_10,
     three_attempts_last_10
-        / nullif(paint_attempts_last_10 + mid_range_attempts_last_10 + three_attempts_last_10, 0)
+    / nullif(paint_attempts_last_10 + mid_range_attempts_last_10 + three_attempts_last_10, 0)
         as three_share_last_10,
     game_date
 from windows

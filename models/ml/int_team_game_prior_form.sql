@@ -8,10 +8,18 @@
 with
 
 population as (
-    select distinct team_abbr, game_id, game_date, season
+    select distinct
+        team_abbr,
+        game_id,
+        game_date,
+        season
     from {{ ref('int_player_game_population') }}
     union distinct
-    select distinct opponent_team_abbr as team_abbr, game_id, game_date, season
+    select distinct
+        opponent_team_abbr as team_abbr,
+        game_id,
+        game_date,
+        season
     from {{ ref('int_player_game_population') }}
 ),
 
@@ -20,10 +28,22 @@ form as (
 ),
 
 timeline as (
-    select team_abbr, season, game_date, game_id, 0 as row_kind, cast(null as {{ dbt.type_bigint() }}) as games_played_season
+    select
+        team_abbr,
+        season,
+        game_date,
+        game_id,
+        0 as row_kind,
+        cast(null as {{ dbt.type_bigint() }}) as games_played_season
     from population
     union all
-    select team_abbr, season, game_date, game_id, 1 as row_kind, games_played_season
+    select
+        team_abbr,
+        season,
+        game_date,
+        game_id,
+        1 as row_kind,
+        games_played_season
     from form
 ),
 
@@ -57,6 +77,6 @@ select
 from targets
 left join form
     on targets.team_abbr = form.team_abbr
-    and targets.season = form.season
-    and targets.prior_games_played_season = form.games_played_season
+        and targets.season = form.season
+        and targets.prior_games_played_season = form.games_played_season
 where targets.row_kind = 0

@@ -93,7 +93,8 @@ assembled as (
         extras.points_avg_vs_opponent_last_365,
         extras.dnp_rate_last_10,
         opponent_zone_defense.paint_fg_pct_allowed_vs_league_last_15 as opponent_paint_delta,
-        opponent_zone_defense.mid_range_fg_pct_allowed_vs_league_last_15 as opponent_mid_range_delta,
+        opponent_zone_defense.mid_range_fg_pct_allowed_vs_league_last_15
+            as opponent_mid_range_delta,
         opponent_zone_defense.three_fg_pct_allowed_vs_league_last_15 as opponent_three_delta,
         player_form.paint_share_last_10,
         player_form.mid_range_share_last_10,
@@ -110,22 +111,22 @@ assembled as (
     from population
     inner join context
         on population.player_id = context.player_id
-        and population.game_id = context.game_id
+            and population.game_id = context.game_id
     left join player_form
         on population.player_id = player_form.player_id
-        and population.game_id = player_form.game_id
+            and population.game_id = player_form.game_id
     left join extras
         on population.player_id = extras.player_id
-        and population.game_id = extras.game_id
+            and population.game_id = extras.game_id
     left join opponent_zone_defense
         on population.opponent_team_abbr = opponent_zone_defense.team_abbr
-        and population.game_id = opponent_zone_defense.game_id
+            and population.game_id = opponent_zone_defense.game_id
     left join team_form
         on population.team_abbr = team_form.team_abbr
-        and population.game_id = team_form.game_id
+            and population.game_id = team_form.game_id
     left join team_form as opponent_form
         on population.opponent_team_abbr = opponent_form.team_abbr
-        and population.game_id = opponent_form.game_id
+            and population.game_id = opponent_form.game_id
 ),
 
 features as (
@@ -142,14 +143,17 @@ features as (
         -- out (no birth dates here) and so is its back-to-backs-in-14-days term (not in the
         -- context). NULL when rest is unknown, instead of the original's 50.
         case when days_rest is not null then
-            greatest(0, least(100,
-                100
-                + (case when is_back_to_back then -15 when days_rest >= 3 then 5 else 0 end)
-                + (case when games_last_7_days >= 4 then -10 else 0 end)
-                + (case when minutes_last_7_days > 240 then -10 else 0 end)
-                + (case when minutes_last_7_days > 35 * games_last_7_days
-                        and games_last_7_days > 0 then -8 else 0 end)
-            ))
+                greatest(0, least(
+                    100,
+                    100
+                    + (case when is_back_to_back then -15 when days_rest >= 3 then 5 else 0 end)
+                    + (case when games_last_7_days >= 4 then -10 else 0 end)
+                    + (case when minutes_last_7_days > 240 then -10 else 0 end)
+                    + (case when minutes_last_7_days > 35 * games_last_7_days
+                            and games_last_7_days > 0 then -8
+                        else 0
+                    end)
+                ))
         end as fatigue_score,
         -- The player's primary zone going into the game, by the original's thresholds
         -- (paint share >= 40%, else three >= 40%, else mid-range >= 35%, else paint).
@@ -215,7 +219,8 @@ select
     cast(team_offensive_rating_last_10 as {{ dbt.type_float() }}) as team_offensive_rating_last_10,
     cast(team_win_pct_season as {{ dbt.type_float() }}) as team_win_pct_season,
     cast(team_blowout_share_last_10 as {{ dbt.type_float() }}) as team_blowout_share_last_10,
-    cast(opponent_defensive_rating_last_15 as {{ dbt.type_float() }}) as opponent_defensive_rating_last_15,
+    cast(opponent_defensive_rating_last_15 as {{ dbt.type_float() }})
+        as opponent_defensive_rating_last_15,
     cast(opponent_pace_last_15 as {{ dbt.type_float() }}) as opponent_pace_last_15,
     cast(pace_mismatch as {{ dbt.type_float() }}) as pace_mismatch,
     cast(days_rest as {{ dbt.type_float() }}) as days_rest,
@@ -234,7 +239,8 @@ select
     cast(game_total as {{ dbt.type_float() }}) as game_total,
     cast(implied_team_total as {{ dbt.type_float() }}) as implied_team_total,
     cast(games_vs_opponent_last_365 as {{ dbt.type_float() }}) as games_vs_opponent_last_365,
-    cast(points_avg_vs_opponent_last_365 as {{ dbt.type_float() }}) as points_avg_vs_opponent_last_365,
+    cast(points_avg_vs_opponent_last_365 as {{ dbt.type_float() }})
+        as points_avg_vs_opponent_last_365,
     cast(dnp_rate_last_10 as {{ dbt.type_float() }}) as dnp_rate_last_10,
     cast(fatigue_score as {{ dbt.type_float() }}) as fatigue_score,
     cast(shot_zone_mismatch as {{ dbt.type_float() }}) as shot_zone_mismatch,
@@ -251,9 +257,29 @@ select
     game_date,
     -- The latest game date any feature of this row was computed from; always before game_date.
     greatest(
-        coalesce(player_form_as_of_date, team_form_as_of_date, opponent_form_as_of_date, context_last_source_game_date),
-        coalesce(team_form_as_of_date, player_form_as_of_date, opponent_form_as_of_date, context_last_source_game_date),
-        coalesce(opponent_form_as_of_date, player_form_as_of_date, team_form_as_of_date, context_last_source_game_date),
-        coalesce(context_last_source_game_date, player_form_as_of_date, team_form_as_of_date, opponent_form_as_of_date)
+        coalesce(
+            player_form_as_of_date,
+            team_form_as_of_date,
+            opponent_form_as_of_date,
+            context_last_source_game_date
+        ),
+        coalesce(
+            team_form_as_of_date,
+            player_form_as_of_date,
+            opponent_form_as_of_date,
+            context_last_source_game_date
+        ),
+        coalesce(
+            opponent_form_as_of_date,
+            player_form_as_of_date,
+            team_form_as_of_date,
+            context_last_source_game_date
+        ),
+        coalesce(
+            context_last_source_game_date,
+            player_form_as_of_date,
+            team_form_as_of_date,
+            opponent_form_as_of_date
+        )
     ) as last_source_game_date
 from with_mismatch

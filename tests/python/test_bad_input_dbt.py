@@ -224,8 +224,16 @@ def test_the_ledger_balances_per_source_and_entity(tiny: Warehouse) -> None:
 
 def test_the_ledger_reads_every_raw_table_the_loader_writes(tiny: Warehouse) -> None:
     manifest = json.loads((tiny.target / "manifest.json").read_text())
-    node = manifest["nodes"]["model.nba_props_warehouse.load_ledger_files"]
-    read = {source.rsplit(".", 1)[1] for source in node["depends_on"]["nodes"]}
+    nodes = manifest["nodes"]
+    ledger = nodes["model.nba_props_warehouse.load_ledger_files"]["depends_on"]["nodes"]
+    # The ledger reads the raw layer through its own staging models (staging/raw_layer).
+    assert all(node.startswith("model.nba_props_warehouse.stg_raw_layer__") for node in ledger)
+    read = {
+        source.rsplit(".", 1)[1]
+        for model in ledger
+        for source in nodes[model]["depends_on"]["nodes"]
+        if source.startswith("source.nba_props_warehouse.raw_layer.")
+    }
     assert read == {*known_tables(), "landing_inventory", "load_quarantine"}
 
 

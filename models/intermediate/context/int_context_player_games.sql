@@ -16,7 +16,11 @@
 with
 
 team_games as (
-    select game_key, game_date, team_abbr, population_window_start_date
+    select
+        game_key,
+        game_date,
+        team_abbr,
+        population_window_start_date
     from {{ ref('int_context_team_games') }}
 ),
 
@@ -28,7 +32,9 @@ appearances as (
         game_id,
         game_date,
         minutes,
-        lead(game_date) over (partition by player_id order by game_date, game_id) as next_appearance_date
+        lead(game_date)
+            over (partition by player_id order by game_date, game_id)
+            as next_appearance_date
     from {{ ref('player_game_summary') }}
 ),
 
@@ -43,10 +49,12 @@ population as (
         appearances.game_date as previous_appearance_date
     from team_games
     inner join appearances
-        on appearances.team_abbr = team_games.team_abbr
-        and appearances.game_date < team_games.game_date
-        and appearances.game_date >= coalesce(team_games.population_window_start_date, cast('1900-01-01' as date))
-        and coalesce(appearances.next_appearance_date, cast('9999-12-31' as date)) >= team_games.game_date
+        on team_games.team_abbr = appearances.team_abbr
+            and team_games.game_date > appearances.game_date
+            and appearances.game_date
+            >= coalesce(team_games.population_window_start_date, cast('1900-01-01' as date))
+            and coalesce(appearances.next_appearance_date, cast('9999-12-31' as date))
+            >= team_games.game_date
 ),
 
 recent as (
@@ -55,16 +63,28 @@ recent as (
         population.player_id,
         count(earlier.game_id) as games_last_14_days,
         cast(coalesce(sum(
-            case when earlier.game_date >= {{ add_days('population.game_date', -7) }} then 1 else 0 end
+            case
+                when earlier.game_date >= {{ add_days('population.game_date', -7) }} then 1 else 0
+            end
         ), 0) as {{ dbt.type_bigint() }}) as games_last_7_days,
         coalesce(sum(earlier.minutes), 0) as minutes_last_14_days,
-        coalesce(sum(case when earlier.game_date >= {{ add_days('population.game_date', -7) }} then earlier.minutes else 0 end), 0)
+        coalesce(
+            sum(
+                case
+                    when
+                        earlier.game_date >= {{ add_days('population.game_date', -7) }}
+                        then earlier.minutes
+                    else 0
+                end
+            ),
+            0
+        )
             as minutes_last_7_days
     from population
     left join appearances as earlier
         on population.player_id = earlier.player_id
-        and earlier.game_date >= {{ add_days('population.game_date', -14) }}
-        and earlier.game_date < population.game_date
+            and earlier.game_date >= {{ add_days('population.game_date', -14) }}
+            and population.game_date > earlier.game_date
     group by population.game_key, population.player_id
 )
 
@@ -76,7 +96,8 @@ select
     population.game_date,
     population.previous_appearance_date,
     {{ days_between('population.previous_appearance_date', 'population.game_date') }} as days_rest,
-    {{ days_between('population.previous_appearance_date', 'population.game_date') }} = 1 as is_back_to_back,
+    {{ days_between('population.previous_appearance_date', 'population.game_date') }}
+    = 1 as is_back_to_back,
     recent.games_last_7_days,
     recent.games_last_14_days,
     round(recent.minutes_last_7_days, 2) as minutes_last_7_days,
@@ -84,4 +105,4 @@ select
 from population
 inner join recent
     on population.game_key = recent.game_key
-    and population.player_id = recent.player_id
+        and population.player_id = recent.player_id

@@ -19,21 +19,45 @@
 with
 
 games as (
-    select game_key, game_id, game_date, tip_off_at, season, season_type, status,
-        home_team_abbr, away_team_abbr
+    select
+        game_key,
+        game_id,
+        game_date,
+        tip_off_at,
+        season,
+        season_type,
+        status,
+        home_team_abbr,
+        away_team_abbr
     from {{ ref('game_schedule') }}
     where status = 'final' or is_upcoming
 ),
 
 team_games as (
     select
-        game_key, game_id, game_date, tip_off_at, season, season_type, status,
-        home_team_abbr as team_abbr, away_team_abbr as opponent_team_abbr, true as is_home
+        game_key,
+        game_id,
+        game_date,
+        tip_off_at,
+        season,
+        season_type,
+        status,
+        home_team_abbr as team_abbr,
+        away_team_abbr as opponent_team_abbr,
+        true as is_home
     from games
     union all
     select
-        game_key, game_id, game_date, tip_off_at, season, season_type, status,
-        away_team_abbr as team_abbr, home_team_abbr as opponent_team_abbr, false as is_home
+        game_key,
+        game_id,
+        game_date,
+        tip_off_at,
+        season,
+        season_type,
+        status,
+        away_team_abbr as team_abbr,
+        home_team_abbr as opponent_team_abbr,
+        false as is_home
     from games
 ),
 
@@ -58,7 +82,7 @@ timeline as (
     from team_games
     left join played
         on team_games.team_abbr = played.team_abbr
-        and team_games.game_key = played.game_key
+            and team_games.game_key = played.game_key
 ),
 
 sequenced as (
@@ -83,14 +107,16 @@ recent as (
         sequenced.team_abbr,
         count(earlier.game_key) as games_last_14_days,
         cast(coalesce(sum(
-            case when earlier.game_date >= {{ add_days('sequenced.game_date', -7) }} then 1 else 0 end
+            case
+                when earlier.game_date >= {{ add_days('sequenced.game_date', -7) }} then 1 else 0
+            end
         ), 0) as {{ dbt.type_bigint() }}) as games_last_7_days
     from sequenced
     left join team_games as earlier
         on sequenced.team_abbr = earlier.team_abbr
-        and earlier.status = 'final'
-        and earlier.game_date >= {{ add_days('sequenced.game_date', -14) }}
-        and earlier.game_date < sequenced.game_date
+            and earlier.status = 'final'
+            and earlier.game_date >= {{ add_days('sequenced.game_date', -14) }}
+            and sequenced.game_date > earlier.game_date
     group by sequenced.game_key, sequenced.team_abbr
 ),
 
@@ -114,7 +140,7 @@ team_context as (
     from sequenced
     inner join recent
         on sequenced.game_key = recent.game_key
-        and sequenced.team_abbr = recent.team_abbr
+            and sequenced.team_abbr = recent.team_abbr
 )
 
 select
@@ -142,4 +168,4 @@ select
 from team_context as team
 inner join team_context as opponent
     on team.game_key = opponent.game_key
-    and team.opponent_team_abbr = opponent.team_abbr
+        and team.opponent_team_abbr = opponent.team_abbr

@@ -10,30 +10,43 @@
 with
 
 teams as (
-    select team_abbr, odds_api_team_name
+    select
+        team_abbr,
+        odds_api_team_name
     from {{ ref('nba_teams') }}
 ),
 
 priority as (
-    select book_key, priority
+    select
+        book_key,
+        priority
     from {{ ref('points_line_book_priority') }}
 ),
 
 schedule as (
-    select game_key, tip_off_at
+    select
+        game_key,
+        tip_off_at
     from {{ ref('game_schedule') }}
 ),
 
 keyed as (
     select
-        replace(cast({{ utc_to_local_date('lines.commence_at', 'America/New_York') }} as {{ dbt.type_string() }}), '-', '')
-            || '_' || away.team_abbr || '_' || home.team_abbr as game_key,
-        lines.*
-    from {{ ref('stg_odds_api__game_lines') }} as lines
+        replace(
+            cast(
+                {{ utc_to_local_date('game_lines.commence_at', 'America/New_York') }}
+                as {{ dbt.type_string() }}
+            ),
+            '-',
+            ''
+        )
+        || '_' || away.team_abbr || '_' || home.team_abbr as game_key,
+        game_lines.*
+    from {{ ref('stg_odds_api__game_lines') }} as game_lines
     inner join teams as home
-        on lines.home_team_name = home.odds_api_team_name
+        on game_lines.home_team_name = home.odds_api_team_name
     inner join teams as away
-        on lines.away_team_name = away.odds_api_team_name
+        on game_lines.away_team_name = away.odds_api_team_name
 ),
 
 counted as (
@@ -55,7 +68,13 @@ book_rank as (
         game_key,
         book_key,
         row_number() over (partition by game_key order by book_priority, book_key) as book_choice
-    from (select distinct game_key, book_key, book_priority from counted) as books
+    from (
+        select distinct
+            game_key,
+            book_key,
+            book_priority
+        from counted
+    ) as books
 ),
 
 chosen as (
@@ -67,13 +86,13 @@ chosen as (
         ) as latest_rank,
         row_number() over (
             partition by counted.game_key
-            order by counted.snapshot_at, counted.source_landed_path desc
+            order by counted.snapshot_at asc, counted.source_landed_path desc
         ) as earliest_rank
     from counted
     inner join book_rank
         on counted.game_key = book_rank.game_key
-        and counted.book_key = book_rank.book_key
-        and book_rank.book_choice = 1
+            and counted.book_key = book_rank.book_key
+            and book_rank.book_choice = 1
 )
 
 select
@@ -89,5 +108,5 @@ select
 from chosen as current_line
 inner join chosen as opening_line
     on current_line.game_key = opening_line.game_key
-    and opening_line.earliest_rank = 1
+        and opening_line.earliest_rank = 1
 where current_line.latest_rank = 1

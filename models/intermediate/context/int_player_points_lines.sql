@@ -19,7 +19,9 @@
 with
 
 teams as (
-    select team_abbr, odds_api_team_name
+    select
+        team_abbr,
+        odds_api_team_name
     from {{ ref('nba_teams') }}
 ),
 
@@ -31,21 +33,58 @@ aliases as (
 ),
 
 schedule as (
-    select game_key, game_id, game_date, tip_off_at, season, home_team_abbr, away_team_abbr
+    select
+        game_key,
+        game_id,
+        game_date,
+        tip_off_at,
+        season,
+        home_team_abbr,
+        away_team_abbr
     from {{ ref('game_schedule') }}
 ),
 
 feed_rows as (
     select
-        feed, event_id, commence_at, home_team_name, away_team_name, book_key, player_name, line,
-        over_line, under_line, over_price, under_price, price_format, distinct_points,
-        snapshot_at, snapshot_precision, false as is_in_game_listing, source_landed_path
+        feed,
+        event_id,
+        commence_at,
+        home_team_name,
+        away_team_name,
+        book_key,
+        player_name,
+        line,
+        over_line,
+        under_line,
+        over_price,
+        under_price,
+        price_format,
+        distinct_points,
+        snapshot_at,
+        snapshot_precision,
+        false as is_in_game_listing,
+        source_landed_path
     from {{ ref('stg_odds_api__player_points') }}
     union all
     select
-        feed, event_id, commence_at, home_team_name, away_team_name, book_key, player_name, line,
-        over_line, under_line, over_price, under_price, price_format, distinct_points,
-        snapshot_at, snapshot_precision, is_in_game_listing, source_landed_path
+        feed,
+        event_id,
+        commence_at,
+        home_team_name,
+        away_team_name,
+        book_key,
+        player_name,
+        line,
+        over_line,
+        under_line,
+        over_price,
+        under_price,
+        price_format,
+        distinct_points,
+        snapshot_at,
+        snapshot_precision,
+        is_in_game_listing,
+        source_landed_path
     from {{ ref('stg_pickem_lines__player_points') }}
 ),
 
@@ -105,11 +144,14 @@ user_keyed as (
     from {{ ref('stg_user_lines__player_points') }} as user_rows
     left join schedule
         on user_rows.game_date = schedule.game_date
-        and (schedule.home_team_abbr = user_rows.team_abbr or schedule.away_team_abbr = user_rows.team_abbr)
-        and (
-            user_rows.opponent_abbr is null
-            or user_rows.opponent_abbr in (schedule.home_team_abbr, schedule.away_team_abbr)
-        )
+            and (
+                user_rows.team_abbr = schedule.home_team_abbr
+                or user_rows.team_abbr = schedule.away_team_abbr
+            )
+            and (
+                user_rows.opponent_abbr is null
+                or user_rows.opponent_abbr in (schedule.home_team_abbr, schedule.away_team_abbr)
+            )
 ),
 
 all_lines as (
@@ -142,17 +184,29 @@ named as (
 ),
 
 player_names as (
-    select distinct season_start_year, team_abbr, player_id, player_name
+    select distinct
+        season_start_year,
+        team_abbr,
+        player_id,
+        player_name
     from {{ ref('player_game_summary') }}
 ),
 
 candidates as (
-    select season_start_year, team_abbr, player_id, {{ player_name_key('player_name') }} as name_key
+    select
+        season_start_year,
+        team_abbr,
+        player_id,
+        {{ player_name_key('player_name') }} as name_key
     from player_names
 ),
 
 match_keys as (
-    select distinct season_start_year, home_team_abbr, away_team_abbr, lookup_name_key
+    select distinct
+        season_start_year,
+        home_team_abbr,
+        away_team_abbr,
+        lookup_name_key
     from named
 ),
 
@@ -166,9 +220,10 @@ in_game_teams as (
         min(candidates.player_id) as player_id
     from match_keys
     inner join candidates
-        on candidates.name_key = match_keys.lookup_name_key
-        and candidates.team_abbr in (match_keys.home_team_abbr, match_keys.away_team_abbr)
-        and candidates.season_start_year between match_keys.season_start_year - 1 and match_keys.season_start_year
+        on match_keys.lookup_name_key = candidates.name_key
+            and candidates.team_abbr in (match_keys.home_team_abbr, match_keys.away_team_abbr)
+            and candidates.season_start_year between match_keys.season_start_year
+            - 1 and match_keys.season_start_year
     group by 1, 2, 3, 4
 ),
 
@@ -178,10 +233,16 @@ in_league as (
         match_keys.lookup_name_key,
         count(distinct candidates.player_id) as candidate_count,
         min(candidates.player_id) as player_id
-    from (select distinct season_start_year, lookup_name_key from match_keys) as match_keys
+    from (
+        select distinct
+            season_start_year,
+            lookup_name_key
+        from match_keys
+    ) as match_keys
     inner join candidates
-        on candidates.name_key = match_keys.lookup_name_key
-        and candidates.season_start_year between match_keys.season_start_year - 1 and match_keys.season_start_year
+        on match_keys.lookup_name_key = candidates.name_key
+            and candidates.season_start_year between match_keys.season_start_year
+            - 1 and match_keys.season_start_year
     group by 1, 2
 ),
 
@@ -212,12 +273,12 @@ matched as (
         on named.game_key = schedule.game_key
     left join in_game_teams
         on named.season_start_year = in_game_teams.season_start_year
-        and named.home_team_abbr = in_game_teams.home_team_abbr
-        and named.away_team_abbr = in_game_teams.away_team_abbr
-        and named.lookup_name_key = in_game_teams.lookup_name_key
+            and named.home_team_abbr = in_game_teams.home_team_abbr
+            and named.away_team_abbr = in_game_teams.away_team_abbr
+            and named.lookup_name_key = in_game_teams.lookup_name_key
     left join in_league
         on named.season_start_year = in_league.season_start_year
-        and named.lookup_name_key = in_league.lookup_name_key
+            and named.lookup_name_key = in_league.lookup_name_key
 )
 
 select
@@ -237,7 +298,9 @@ select
     player_name_key,
     case when match_status = 'game_not_found' then null else player_id end as player_id,
     match_status,
-    match_status in ('player_id_given', 'alias_in_game_teams', 'name_in_game_teams', 'name_in_league')
+    match_status in (
+        'player_id_given', 'alias_in_game_teams', 'name_in_game_teams', 'name_in_league'
+    )
         as is_matched,
     line,
     over_line,

@@ -28,7 +28,9 @@ lines as (
 ),
 
 priority as (
-    select book_key, priority
+    select
+        book_key,
+        priority
     from {{ ref('points_line_book_priority') }}
 ),
 
@@ -72,7 +74,14 @@ book_rank as (
             partition by player_id, game_key
             order by book_priority, book_key
         ) as book_choice
-    from (select distinct player_id, game_key, book_key, book_priority from counted) as books
+    from (
+        select distinct
+            player_id,
+            game_key,
+            book_key,
+            book_priority
+        from counted
+    ) as books
 ),
 
 ordered as (
@@ -84,7 +93,7 @@ ordered as (
         ) as latest_rank,
         row_number() over (
             partition by counted.player_id, counted.game_key, counted.book_key
-            order by counted.snapshot_at, counted.line desc, counted.source_landed_path desc
+            order by counted.snapshot_at asc, counted.line desc, counted.source_landed_path desc
         ) as earliest_rank,
         count(*) over (
             partition by counted.player_id, counted.game_key, counted.book_key
@@ -97,17 +106,19 @@ chosen as (
     from ordered
     inner join book_rank
         on ordered.player_id = book_rank.player_id
-        and ordered.game_key = book_rank.game_key
-        and ordered.book_key = book_rank.book_key
-        and book_rank.book_choice = 1
+            and ordered.game_key = book_rank.game_key
+            and ordered.book_key = book_rank.book_key
+            and book_rank.book_choice = 1
 ),
 
 current_line as (
-    select * from chosen where latest_rank = 1
+    select * from chosen
+    where latest_rank = 1
 ),
 
 opening_line as (
-    select * from chosen where earliest_rank = 1
+    select * from chosen
+    where earliest_rank = 1
 ),
 
 across_books as (
@@ -166,10 +177,10 @@ select
 from all_player_games
 left join current_line
     on all_player_games.player_id = current_line.player_id
-    and all_player_games.game_key = current_line.game_key
+        and all_player_games.game_key = current_line.game_key
 left join opening_line
     on all_player_games.player_id = opening_line.player_id
-    and all_player_games.game_key = opening_line.game_key
+        and all_player_games.game_key = opening_line.game_key
 left join across_books
     on all_player_games.player_id = across_books.player_id
-    and all_player_games.game_key = across_books.game_key
+        and all_player_games.game_key = across_books.game_key

@@ -18,7 +18,10 @@
 with
 
 teams as (
-    select team_id, team_abbr, odds_api_team_name
+    select
+        team_id,
+        team_abbr,
+        odds_api_team_name
     from {{ ref('nba_teams') }}
 ),
 
@@ -70,13 +73,25 @@ played as (
 ),
 
 feed_events as (
-    select commence_at, home_team_name, away_team_name, false as is_in_game_listing
+    select
+        commence_at,
+        home_team_name,
+        away_team_name,
+        false as is_in_game_listing
     from {{ ref('stg_odds_api__player_points') }}
     union all
-    select commence_at, home_team_name, away_team_name, false as is_in_game_listing
+    select
+        commence_at,
+        home_team_name,
+        away_team_name,
+        false as is_in_game_listing
     from {{ ref('stg_odds_api__game_lines') }}
     union all
-    select commence_at, home_team_name, away_team_name, is_in_game_listing
+    select
+        commence_at,
+        home_team_name,
+        away_team_name,
+        is_in_game_listing
     from {{ ref('stg_pickem_lines__player_points') }}
 ),
 
@@ -98,34 +113,57 @@ feed_games as (
     inner join teams as away
         on feed_events.away_team_name = away.odds_api_team_name
     where feed_events.commence_at is not null
-    group by 1, 2, 3
+    group by
+        {{ utc_to_local_date('feed_events.commence_at', 'America/New_York') }},
+        home.team_abbr,
+        away.team_abbr
 ),
 
 all_sources as (
     select
-        'nba_schedule' as known_from, game_id, game_date, tip_off_at, home_team_abbr,
-        away_team_abbr, season, season_type, schedule_status, is_postponed
+        'nba_schedule' as known_from,
+        game_id,
+        game_date,
+        tip_off_at,
+        home_team_abbr,
+        away_team_abbr,
+        season,
+        season_type,
+        schedule_status,
+        is_postponed
     from scheduled
     union all
     select
-        'game_logs' as known_from, game_id, game_date,
-        cast(null as {{ dbt.type_timestamp() }}) as tip_off_at, home_team_abbr, away_team_abbr,
-        season, season_type, cast(null as {{ dbt.type_string() }}) as schedule_status,
+        'game_logs' as known_from,
+        game_id,
+        game_date,
+        cast(null as {{ dbt.type_timestamp() }}) as tip_off_at,
+        home_team_abbr,
+        away_team_abbr,
+        season,
+        season_type,
+        cast(null as {{ dbt.type_string() }}) as schedule_status,
         false as is_postponed
     from played
     union all
     select
-        'line_feeds' as known_from, cast(null as {{ dbt.type_string() }}) as game_id, game_date,
-        tip_off_at, home_team_abbr, away_team_abbr, cast(null as {{ dbt.type_string() }}) as season,
+        'line_feeds' as known_from,
+        cast(null as {{ dbt.type_string() }}) as game_id,
+        game_date,
+        tip_off_at,
+        home_team_abbr,
+        away_team_abbr,
+        cast(null as {{ dbt.type_string() }}) as season,
         cast(null as {{ dbt.type_string() }}) as season_type,
-        cast(null as {{ dbt.type_string() }}) as schedule_status, false as is_postponed
+        cast(null as {{ dbt.type_string() }}) as schedule_status,
+        false as is_postponed
     from feed_games
 ),
 
 keyed as (
     select
         replace(cast(game_date as {{ dbt.type_string() }}), '-', '') || '_' || away_team_abbr
-            || '_' || home_team_abbr as game_key,
+        || '_' || home_team_abbr as game_key,
         *
     from all_sources
     where game_date is not null and home_team_abbr is not null and away_team_abbr is not null
@@ -146,7 +184,8 @@ merged as (
         max(case when known_from = 'game_logs' then season_type end) as log_season_type,
         max(case when known_from = 'nba_schedule' then season_type end) as schedule_season_type,
         max(schedule_status) as schedule_status,
-        max(case when known_from = 'nba_schedule' and is_postponed then 1 else 0 end) as postponed_flag,
+        max(case when known_from = 'nba_schedule' and is_postponed then 1 else 0 end)
+            as postponed_flag,
         max(case when known_from = 'nba_schedule' then 1 else 0 end) as in_schedule_flag,
         max(case when known_from = 'game_logs' then 1 else 0 end) as in_logs_flag,
         max(case when known_from = 'line_feeds' then 1 else 0 end) as in_feeds_flag
@@ -178,7 +217,10 @@ upcoming_dates as (
     select
         game_date,
         dense_rank() over (order by game_date) as game_day_number
-    from (select distinct game_date from with_status where status = 'scheduled') as dates
+    from (
+        select distinct game_date from with_status
+        where status = 'scheduled'
+    ) as dates
 )
 
 select
@@ -203,7 +245,8 @@ select
     with_status.status,
     with_status.status = 'final' as is_played,
     with_status.postponed_flag = 1 as is_postponed,
-    coalesce(upcoming_dates.game_day_number <= {{ var('upcoming_game_days', 1) }}, false) as is_upcoming,
+    coalesce(upcoming_dates.game_day_number <= {{ var('upcoming_game_days', 1) }}, false)
+        as is_upcoming,
     case
         when with_status.in_schedule_flag = 1 then 'nba_schedule'
         when with_status.in_logs_flag = 1 then 'game_logs'
@@ -217,7 +260,7 @@ select
 from with_status
 left join upcoming_dates
     on with_status.game_date = upcoming_dates.game_date
-    and with_status.status = 'scheduled'
+        and with_status.status = 'scheduled'
 left join teams as home
     on with_status.home_team_abbr = home.team_abbr
 left join teams as away

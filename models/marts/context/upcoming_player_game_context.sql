@@ -57,7 +57,8 @@ joined as (
         lines.line_snapshot_count,
         coalesce(lines.line_book_count, 0) as line_book_count,
         lines.line_book_spread,
-        coalesce(lines.snapshots_excluded_after_tip_off, 0) as line_snapshots_excluded_after_tip_off,
+        coalesce(lines.snapshots_excluded_after_tip_off, 0)
+            as line_snapshots_excluded_after_tip_off,
         teams.has_game_lines,
         teams.game_spread,
         teams.game_total,
@@ -67,10 +68,10 @@ joined as (
     from players
     inner join teams
         on players.game_key = teams.game_key
-        and players.team_abbr = teams.team_abbr
+            and players.team_abbr = teams.team_abbr
     left join lines
         on players.player_id = lines.player_id
-        and players.game_key = lines.game_key
+            and players.game_key = lines.game_key
 )
 
 select

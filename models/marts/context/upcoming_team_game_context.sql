@@ -34,15 +34,19 @@ select
     team_games.opponent_games_last_7_days,
     team_games.opponent_games_last_14_days,
     game_lines.game_key is not null as has_game_lines,
-    case when team_games.is_home then game_lines.home_spread else game_lines.away_spread end as game_spread,
-    case when team_games.is_home then game_lines.opening_home_spread else game_lines.opening_away_spread end
+    case when team_games.is_home then game_lines.home_spread else game_lines.away_spread end
+        as game_spread,
+    case
+        when team_games.is_home then game_lines.opening_home_spread else
+            game_lines.opening_away_spread
+    end
         as opening_game_spread,
     game_lines.game_total,
     game_lines.opening_game_total,
     -- The points the market expects of this team: half the total, minus half its own spread
     -- (a 6-point favourite in a 220 game: 110 + 3 = 113).
     game_lines.game_total / 2
-        - (case when team_games.is_home then game_lines.home_spread else game_lines.away_spread end) / 2
+    - (case when team_games.is_home then game_lines.home_spread else game_lines.away_spread end) / 2
         as implied_team_total,
     game_lines.game_line_book,
     game_lines.game_line_snapshot_at,

@@ -13,33 +13,18 @@
                               existed: the next `ingest load` lists it)
 -#}
 
-{%- set raw_tables = [
-    'nba_stats__player_game_logs', 'nba_stats__team_game_logs', 'nba_stats__play_by_play',
-    'nba_cdn__play_by_play', 'bigdataball__play_by_play', 'nba_schedule__league_schedule',
-    'odds_api__events', 'odds_api__player_props', 'odds_api__game_lines',
-    'pickem_lines__player_props', 'user_lines__player_points'
-] -%}
-
 with
 
 inventory as (
-    select landed_path, source, entity, request_key, sha256_prefix, first_seen_at
-    from {{ source('raw_layer', 'landing_inventory') }}
+    select * from {{ ref('stg_raw_layer__landing_inventory') }}
 ),
 
 quarantine as (
-    select landed_path, source, entity, reason, quarantined_at
-    from {{ source('raw_layer', 'load_quarantine') }}
+    select * from {{ ref('stg_raw_layer__load_quarantine') }}
 ),
 
 loaded_rows as (
-    {%- for table in raw_tables %}
-    select landed_path, source, entity, sha256, '{{ table }}' as raw_table
-    from {{ source('raw_layer', table) }}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    select * from {{ ref('stg_raw_layer__loaded_files') }}
 ),
 
 loaded as (

@@ -26,7 +26,12 @@ predictions as (
 ),
 
 box_scores as (
-    select game_id, player_id, points, minutes, is_dnp
+    select
+        game_id,
+        player_id,
+        points,
+        minutes,
+        is_dnp
     from {{ ref('player_game_summary') }}
 ),
 
@@ -53,7 +58,7 @@ joined as (
         on predictions.game_id = final_games.game_id
     left join box_scores
         on predictions.game_id = box_scores.game_id
-        and predictions.player_id = box_scores.player_id
+            and predictions.player_id = box_scores.player_id
 ),
 
 flagged as (

@@ -17,7 +17,9 @@
 with
 
 parsed as (
-    {{ stats_nba_result_set_rows(source('bigdataball', 'play_by_play'), 'BigDataBallPlayByPlay', headers) }}
+    {{ stats_nba_result_set_rows(
+        source('bigdataball', 'play_by_play'), 'BigDataBallPlayByPlay', headers
+    ) }}
 ),
 
 latest_fetch as (
@@ -37,9 +39,17 @@ select
     {{ dbt.safe_cast("play_id", dbt.type_int()) }} as play_id,
     {{ dbt.safe_cast("period", dbt.type_int()) }} as period,
     remaining_time as clock,
-    3600 * {{ dbt.safe_cast(regex_capture('remaining_time', '^([0-9]+):[0-9]+:[0-9]+$'), dbt.type_int()) }}
-        + 60 * {{ dbt.safe_cast(regex_capture('remaining_time', '^[0-9]+:([0-9]+):[0-9]+$'), dbt.type_int()) }}
-        + {{ dbt.safe_cast(regex_capture('remaining_time', '^[0-9]+:[0-9]+:([0-9]+)$'), dbt.type_int()) }}
+    3600
+    * {{ dbt.safe_cast(
+        regex_capture('remaining_time', '^([0-9]+):[0-9]+:[0-9]+$'), dbt.type_int()
+    ) }}
+    + 60
+    * {{ dbt.safe_cast(
+        regex_capture('remaining_time', '^[0-9]+:([0-9]+):[0-9]+$'), dbt.type_int()
+    ) }}
+    + {{ dbt.safe_cast(
+        regex_capture('remaining_time', '^[0-9]+:[0-9]+:([0-9]+)$'), dbt.type_int()
+    ) }}
         as seconds_remaining,
     team as team_abbr,
     player as player_name,

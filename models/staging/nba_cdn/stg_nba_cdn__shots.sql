@@ -41,7 +41,9 @@ actions as (
         fetched_at,
         action
     from (
-        {{ unnest_json_array('latest_fetch', 'payload', '$.game.actions', 'action', 'action_index') }}
+        {{ unnest_json_array(
+            'latest_fetch', 'payload', '$.game.actions', 'action', 'action_index'
+        ) }}
     ) as unnested
 ),
 
@@ -80,7 +82,7 @@ select
     period,
     clock,
     60 * {{ dbt.safe_cast(regex_capture('clock', '^PT([0-9]+)M'), dbt.type_float()) }}
-        + {{ dbt.safe_cast(regex_capture('clock', 'M([0-9]+(?:[.][0-9]+)?)S$'), dbt.type_float()) }}
+    + {{ dbt.safe_cast(regex_capture('clock', 'M([0-9]+(?:[.][0-9]+)?)S$'), dbt.type_float()) }}
         as seconds_remaining,
     player_id,
     player_name_initial,

@@ -18,14 +18,24 @@ payloads as (
 -- Each step keeps only what the next needs: a season payload is ~3 MB of JSON, and carrying
 -- it on every game row would copy it 1,400 times.
 game_dates as (
-    select landed_path, fetched_at, season, game_date_json
+    select
+        landed_path,
+        fetched_at,
+        season,
+        game_date_json
     from (
-        {{ unnest_json_array('payloads', 'payload', '$.leagueSchedule.gameDates', 'game_date_json', 'game_date_index') }}
+        {{ unnest_json_array(
+            'payloads', 'payload', '$.leagueSchedule.gameDates', 'game_date_json', 'game_date_index'
+        ) }}
     ) as unnested
 ),
 
 games as (
-    select landed_path, fetched_at, season, game
+    select
+        landed_path,
+        fetched_at,
+        season,
+        game
     from (
         {{ unnest_json_array('game_dates', 'game_date_json', '$.games', 'game', 'game_index') }}
     ) as unnested
@@ -39,11 +49,17 @@ parsed as (
         {{ json_text('game', '$.gameStatusText') }} as game_status_text,
         -- gameDateEst is the US Eastern calendar date written as midnight 'Z'; its date part
         -- is the NBA game date (the one stats.nba.com logs carry).
-        {{ dbt.safe_cast("substr(" ~ json_text('game', '$.gameDateEst') ~ ", 1, 10)", "date") }} as game_date,
+        {{ dbt.safe_cast(
+            "substr(" ~ json_text('game', '$.gameDateEst') ~ ", 1, 10)", "date"
+        ) }} as game_date,
         {{ parse_utc_timestamp(json_text('game', '$.gameDateTimeUTC')) }} as tip_off_at,
-        {{ dbt.safe_cast(json_text('game', '$.homeTeam.teamId'), dbt.type_bigint()) }} as home_team_id,
+        {{ dbt.safe_cast(
+            json_text('game', '$.homeTeam.teamId'), dbt.type_bigint()
+        ) }} as home_team_id,
         {{ json_text('game', '$.homeTeam.teamTricode') }} as home_team_abbr,
-        {{ dbt.safe_cast(json_text('game', '$.awayTeam.teamId'), dbt.type_bigint()) }} as away_team_id,
+        {{ dbt.safe_cast(
+            json_text('game', '$.awayTeam.teamId'), dbt.type_bigint()
+        ) }} as away_team_id,
         {{ json_text('game', '$.awayTeam.teamTricode') }} as away_team_abbr,
         {{ dbt.safe_cast(json_text('game', '$.homeTeam.score'), dbt.type_int()) }} as home_score,
         {{ dbt.safe_cast(json_text('game', '$.awayTeam.score'), dbt.type_int()) }} as away_score,

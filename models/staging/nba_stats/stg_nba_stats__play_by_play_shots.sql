@@ -108,7 +108,7 @@ select
     period,
     clock,
     60 * {{ dbt.safe_cast(regex_capture('clock', '^([0-9]+):'), dbt.type_int()) }}
-        + {{ dbt.safe_cast(regex_capture('clock', ':([0-9]+)$'), dbt.type_int()) }}
+    + {{ dbt.safe_cast(regex_capture('clock', ':([0-9]+)$'), dbt.type_int()) }}
         as seconds_remaining,
     shooting_side,
     player1_id as player_id,

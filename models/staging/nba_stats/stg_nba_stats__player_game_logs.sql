@@ -14,7 +14,9 @@
 with
 
 parsed as (
-    {{ stats_nba_result_set_rows(source('nba_stats', 'player_game_logs'), 'LeagueGameLog', headers) }}
+    {{ stats_nba_result_set_rows(
+        source('nba_stats', 'player_game_logs'), 'LeagueGameLog', headers
+    ) }}
 ),
 
 renamed as (

@@ -12,29 +12,65 @@ payloads as (
         fetched_at,
         payload,
         {{ parse_utc_timestamp(json_text('payload', '$.timestamp')) }} as history_snapshot_at,
-        coalesce({{ json_text('payload', '$.data.id') }}, {{ json_text('payload', '$.id') }}) as event_id,
+        coalesce({{ json_text('payload', '$.data.id') }}, {{ json_text('payload', '$.id') }})
+            as event_id,
         {{ parse_utc_timestamp(
             'coalesce(' ~ json_text('payload', '$.data.commence_time') ~ ', '
             ~ json_text('payload', '$.commence_time') ~ ')') }} as commence_at,
-        coalesce({{ json_text('payload', '$.data.home_team') }}, {{ json_text('payload', '$.home_team') }}) as home_team_name,
-        coalesce({{ json_text('payload', '$.data.away_team') }}, {{ json_text('payload', '$.away_team') }}) as away_team_name
+        coalesce(
+            {{ json_text('payload', '$.data.home_team') }},
+            {{ json_text('payload', '$.home_team') }}
+        ) as home_team_name,
+        coalesce(
+            {{ json_text('payload', '$.data.away_team') }},
+            {{ json_text('payload', '$.away_team') }}
+        ) as away_team_name
     from {{ source('odds_api', 'game_lines') }}
 ),
 
 bookmakers as (
-    select landed_path, fetched_at, history_snapshot_at, event_id, commence_at, home_team_name, away_team_name, bookmaker
+    select
+        landed_path,
+        fetched_at,
+        history_snapshot_at,
+        event_id,
+        commence_at,
+        home_team_name,
+        away_team_name,
+        bookmaker
     from (
-        {{ unnest_json_array('payloads', 'payload', '$.data.bookmakers', 'bookmaker', 'bookmaker_index') }}
+        {{ unnest_json_array(
+            'payloads', 'payload', '$.data.bookmakers', 'bookmaker', 'bookmaker_index'
+        ) }}
     ) as historical
     union all
-    select landed_path, fetched_at, history_snapshot_at, event_id, commence_at, home_team_name, away_team_name, bookmaker
+    select
+        landed_path,
+        fetched_at,
+        history_snapshot_at,
+        event_id,
+        commence_at,
+        home_team_name,
+        away_team_name,
+        bookmaker
     from (
-        {{ unnest_json_array('payloads', 'payload', '$.bookmakers', 'bookmaker', 'bookmaker_index') }}
+        {{ unnest_json_array(
+            'payloads', 'payload', '$.bookmakers', 'bookmaker', 'bookmaker_index'
+        ) }}
     ) as live
 ),
 
 markets as (
-    select landed_path, fetched_at, history_snapshot_at, event_id, commence_at, home_team_name, away_team_name, bookmaker, market
+    select
+        landed_path,
+        fetched_at,
+        history_snapshot_at,
+        event_id,
+        commence_at,
+        home_team_name,
+        away_team_name,
+        bookmaker,
+        market
     from (
         {{ unnest_json_array('bookmakers', 'bookmaker', '$.markets', 'market', 'market_index') }}
     ) as unnested
@@ -72,12 +108,17 @@ per_book as (
         max(home_team_name) as home_team_name,
         max(away_team_name) as away_team_name,
         max(book_title) as book_title,
-        max(case when market_key = 'spreads' and outcome_name = home_team_name then point end) as home_spread,
-        max(case when market_key = 'spreads' and outcome_name = away_team_name then point end) as away_spread,
-        max(case when market_key = 'spreads' and outcome_name = home_team_name then price end) as home_spread_price,
-        max(case when market_key = 'spreads' and outcome_name = away_team_name then price end) as away_spread_price,
+        max(case when market_key = 'spreads' and outcome_name = home_team_name then point end)
+            as home_spread,
+        max(case when market_key = 'spreads' and outcome_name = away_team_name then point end)
+            as away_spread,
+        max(case when market_key = 'spreads' and outcome_name = home_team_name then price end)
+            as home_spread_price,
+        max(case when market_key = 'spreads' and outcome_name = away_team_name then price end)
+            as away_spread_price,
         max(case when market_key = 'totals' and outcome_name = 'Over' then point end) as over_total,
-        max(case when market_key = 'totals' and outcome_name = 'Under' then point end) as under_total
+        max(case when market_key = 'totals' and outcome_name = 'Under' then point end)
+            as under_total
     from outcomes
     group by event_id, book_key, snapshot_at, landed_path
 ),

@@ -13,31 +13,67 @@ payloads as (
         fetched_at,
         payload,
         {{ parse_utc_timestamp(json_text('payload', '$.timestamp')) }} as history_snapshot_at,
-        coalesce({{ json_text('payload', '$.data.id') }}, {{ json_text('payload', '$.id') }}) as event_id,
+        coalesce({{ json_text('payload', '$.data.id') }}, {{ json_text('payload', '$.id') }})
+            as event_id,
         {{ parse_utc_timestamp(
             'coalesce(' ~ json_text('payload', '$.data.commence_time') ~ ', '
             ~ json_text('payload', '$.commence_time') ~ ')') }} as commence_at,
-        coalesce({{ json_text('payload', '$.data.home_team') }}, {{ json_text('payload', '$.home_team') }}) as home_team_name,
-        coalesce({{ json_text('payload', '$.data.away_team') }}, {{ json_text('payload', '$.away_team') }}) as away_team_name
+        coalesce(
+            {{ json_text('payload', '$.data.home_team') }},
+            {{ json_text('payload', '$.home_team') }}
+        ) as home_team_name,
+        coalesce(
+            {{ json_text('payload', '$.data.away_team') }},
+            {{ json_text('payload', '$.away_team') }}
+        ) as away_team_name
     from {{ source('odds_api', 'player_props') }}
 ),
 
 -- Live responses hold the event at the root, historical ones under `data`: each payload has
 -- bookmakers at exactly one of the two paths.
 bookmakers as (
-    select landed_path, fetched_at, history_snapshot_at, event_id, commence_at, home_team_name, away_team_name, bookmaker
+    select
+        landed_path,
+        fetched_at,
+        history_snapshot_at,
+        event_id,
+        commence_at,
+        home_team_name,
+        away_team_name,
+        bookmaker
     from (
-        {{ unnest_json_array('payloads', 'payload', '$.data.bookmakers', 'bookmaker', 'bookmaker_index') }}
+        {{ unnest_json_array(
+            'payloads', 'payload', '$.data.bookmakers', 'bookmaker', 'bookmaker_index'
+        ) }}
     ) as historical
     union all
-    select landed_path, fetched_at, history_snapshot_at, event_id, commence_at, home_team_name, away_team_name, bookmaker
+    select
+        landed_path,
+        fetched_at,
+        history_snapshot_at,
+        event_id,
+        commence_at,
+        home_team_name,
+        away_team_name,
+        bookmaker
     from (
-        {{ unnest_json_array('payloads', 'payload', '$.bookmakers', 'bookmaker', 'bookmaker_index') }}
+        {{ unnest_json_array(
+            'payloads', 'payload', '$.bookmakers', 'bookmaker', 'bookmaker_index'
+        ) }}
     ) as live
 ),
 
 markets as (
-    select landed_path, fetched_at, history_snapshot_at, event_id, commence_at, home_team_name, away_team_name, bookmaker, market
+    select
+        landed_path,
+        fetched_at,
+        history_snapshot_at,
+        event_id,
+        commence_at,
+        home_team_name,
+        away_team_name,
+        bookmaker,
+        market
     from (
         {{ unnest_json_array('bookmakers', 'bookmaker', '$.markets', 'market', 'market_index') }}
     ) as unnested

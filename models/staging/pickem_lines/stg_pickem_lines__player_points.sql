@@ -34,7 +34,9 @@ files as (
         landed_path,
         request_key,
         fetched_at,
-        {{ dbt.safe_cast(regex_capture('request_key', '^lines_([0-9]{4}-[0-9]{2}-[0-9]{2})$'), 'date') }} as file_date,
+        {{ dbt.safe_cast(
+            regex_capture('request_key', '^lines_([0-9]{4}-[0-9]{2}-[0-9]{2})$'), 'date'
+        ) }} as file_date,
         row_number() over (
             partition by request_key
             order by fetched_at desc, landed_path desc

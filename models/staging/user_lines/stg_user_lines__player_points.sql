@@ -12,7 +12,9 @@
 with
 
 rows_parsed as (
-    {{ stats_nba_result_set_rows(source('user_lines', 'player_points'), 'UserPointsLines', headers) }}
+    {{ stats_nba_result_set_rows(
+        source('user_lines', 'player_points'), 'UserPointsLines', headers
+    ) }}
 ),
 
 files as (
@@ -39,8 +41,12 @@ typed as (
         nullif(upper(trim(rows_parsed.opponent_abbr)), '') as opponent_abbr,
         {{ dbt.safe_cast('trim(rows_parsed.line)', dbt.type_float()) }} as line,
         coalesce(nullif(lower(trim(rows_parsed.book)), ''), 'user_csv') as book_key,
-        {{ parse_utc_timestamp("nullif(trim(rows_parsed.snapshot_at), '')") }} as stated_snapshot_at,
-        {{ dbt.safe_cast("nullif(trim(rows_parsed.player_id), '')", dbt.type_bigint()) }} as player_id
+        {{ parse_utc_timestamp(
+            "nullif(trim(rows_parsed.snapshot_at), '')"
+        ) }} as stated_snapshot_at,
+        {{ dbt.safe_cast(
+            "nullif(trim(rows_parsed.player_id), '')", dbt.type_bigint()
+        ) }} as player_id
     from rows_parsed
     inner join files
         on rows_parsed.landed_path = files.landed_path
@@ -59,7 +65,9 @@ select
     book_key,
     line,
     coalesce(stated_snapshot_at, fetched_at) as snapshot_at,
-    case when stated_snapshot_at is not null then 'exact' else 'import_time' end as snapshot_precision,
+    case
+        when stated_snapshot_at is not null then 'exact' else 'import_time'
+    end as snapshot_precision,
     landed_path as source_landed_path,
     fetched_at as source_fetched_at
 from typed

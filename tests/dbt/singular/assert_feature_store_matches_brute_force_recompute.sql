@@ -5,8 +5,15 @@
 with
 
 sample as (
-    select player_id, game_id, season, game_date,
-        points_avg_last_5, points_avg_last_10, points_avg_season, minutes_avg_last_10
+    select
+        player_id,
+        game_id,
+        season,
+        game_date,
+        points_avg_last_5,
+        points_avg_last_10,
+        points_avg_season,
+        minutes_avg_last_10
     from {{ ref('ml_feature_store') }}
     where mod(cast(substr(game_id, 8, 3) as {{ dbt.type_int() }}), 20) = 0
 ),
@@ -24,8 +31,8 @@ earlier_games as (
     from sample
     inner join {{ ref('player_game_summary') }} as history
         on sample.player_id = history.player_id
-        and sample.season = history.season
-        and history.game_date < sample.game_date
+            and sample.season = history.season
+            and sample.game_date > history.game_date
 ),
 
 recomputed as (
@@ -51,11 +58,12 @@ select
 from sample
 left join recomputed
     on sample.player_id = recomputed.player_id
-    and sample.game_id = recomputed.game_id
+        and sample.game_id = recomputed.game_id
 where
     -- a first game of the season has no history: the store must say NULL, not a default
     (recomputed.player_id is null and (
-        sample.points_avg_last_5 is not null or sample.points_avg_season is not null))
+        sample.points_avg_last_5 is not null or sample.points_avg_season is not null
+    ))
     or abs(sample.points_avg_last_5 - recomputed.points_avg_last_5) > 1e-9
     or abs(sample.points_avg_last_10 - recomputed.points_avg_last_10) > 1e-9
     or abs(sample.points_avg_season - recomputed.points_avg_season) > 1e-9

@@ -10,6 +10,6 @@ select
 from {{ ref('team_defense_game_summary') }} as defense
 inner join {{ ref('team_offense_game_summary') }} as offense
     on defense.game_id = offense.game_id
-    and defense.opponent_team_id = offense.team_id
+        and defense.opponent_team_id = offense.team_id
 where defense.points_allowed <> offense.points
     or abs(defense.pace - offense.pace) > 0.0001

@@ -4,7 +4,10 @@
 with
 
 player_totals as (
-    select game_id, team_id, sum(points) as player_points
+    select
+        game_id,
+        team_id,
+        sum(points) as player_points
     from {{ ref('player_game_summary') }}
     group by game_id, team_id
 )
@@ -18,6 +21,6 @@ select
 from {{ ref('team_offense_game_summary') }} as team
 left join player_totals
     on team.game_id = player_totals.game_id
-    and team.team_id = player_totals.team_id
+        and team.team_id = player_totals.team_id
 where player_totals.player_points is null
     or player_totals.player_points <> team.points
