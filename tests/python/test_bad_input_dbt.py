@@ -40,8 +40,7 @@ TINY_SELECT = [
     "+team_offense_game_summary",
     "+team_defense_game_summary",
     "+player_points_lines_unmatched",
-    "load_ledger",
-    "load_ledger_files",
+    "+load_ledger",  # with load_ledger_files and its staging views (staging/raw_layer)
 ]
 LEDGER_TESTS = [
     "load_ledger_landed_equals_loaded_plus_quarantined",
