@@ -109,7 +109,7 @@ def fact_lines(facts: dict[str, Any]) -> list[str]:
     if "incremental_day" in facts:
         out.append(
             f"- Incremental: everything through the day before {facts['incremental_day']} "
-            f"built, then that day landed ({facts.get('incremental_payloads')} payloads, "
+            f"built, then that day landed ({facts.get('incremental_payloads')} payload(s), "
             f"{facts.get('incremental_day_player_rows')} player rows in the mart after the build)."
         )
     if "train_rows" in facts:
