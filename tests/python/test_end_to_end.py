@@ -248,3 +248,19 @@ def test_feature_gate_fails_on_leakage_null_breach_and_constant_feature(
         "ml_feature_store_team_win_pct_season_varies_every_season",
     ):
         assert f"Failure in test {breach}" in done.stdout, breach
+
+
+def test_bench_pandas_rolling_features_equal_the_dbt_model(built_warehouse: Path) -> None:
+    """The benchmark's pandas version of six form features (pipeline/bench/rolling.py) gives
+    the numbers of the dbt model it is compared with, on every bundled player-game."""
+    from pipeline.bench import rolling
+
+    con = duckdb.connect(str(built_warehouse), read_only=True)
+    try:
+        games = rolling.read_games(con)
+        columns = ", ".join([*rolling.KEYS, *rolling.FEATURES])
+        from_model = con.execute(f"select {columns} from {rolling.MODEL_TABLE}").df()
+    finally:
+        con.close()
+    assert len(games) == sum(BUNDLED_PLAYER_ROWS.values())
+    assert rolling.compare(rolling.pandas_features(games), from_model) == []
