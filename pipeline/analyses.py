@@ -193,7 +193,7 @@ def format_table(result: AnalysisResult, max_rows: int = 50) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m pipeline.analyses",
+        prog="nba-props analysis",
         description="Compile one analysis of analyses/ with dbt and run it on the DuckDB "
         "warehouse.",
     )

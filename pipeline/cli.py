@@ -33,7 +33,7 @@ exit codes:
 # Commands that live on other modules and take the rest of the command line as it is.
 FORWARDED = {
     "bench": ("pipeline.bench.cli", "the benchmark: timings of the pipeline steps"),
-    "analysis": ("pipeline.analyses", "run the analyses/ queries and write their results"),
+    "analysis": ("pipeline.analyses", "run one of the analyses/ queries and print its result"),
 }
 ROOT_OPTIONS_WITH_VALUE = ("--landing-root",)
 

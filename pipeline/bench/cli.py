@@ -24,7 +24,7 @@ log = logging.getLogger("pipeline.bench")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="nba-props bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median reported)")
     parser.add_argument("--shared-dir", default="../shared/data", help="the ten real seasons")
     parser.add_argument(

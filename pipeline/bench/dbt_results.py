@@ -55,18 +55,24 @@ def _widen(times: NodeTimes, kind: str, timing: list[dict[str, Any]]) -> None:
     times.bounds[kind] = (first, last)
 
 
+# What dbt writes for a node that did not do its job ("warn" still built or passed).
+FAILED_STATUSES = frozenset({"error", "fail", "skipped", "runtime error"})
+
+
 def read_run_results(target_dir: Path) -> NodeTimes:
     data = json.loads((target_dir / "run_results.json").read_text())
     times = NodeTimes(elapsed=float(data.get("elapsed_time") or 0.0))
     for result in data["results"]:
         uid: str = result["unique_id"]
+        if uid.startswith("exposure."):
+            continue  # dbt build lists exposures as no-op nodes: no work, nothing to time
         kind = KINDS.get(uid.split(".", 1)[0], "other")
         seconds = float(result.get("execution_time") or 0.0)
         times.seconds[kind] = times.seconds.get(kind, 0.0) + seconds
         times.counts[kind] = times.counts.get(kind, 0) + 1
         times.per_node[uid] = seconds
         _widen(times, kind, result.get("timing") or [])
-        if result.get("status") not in ("success", "pass"):
+        if result.get("status") in FAILED_STATUSES:
             times.failures.append(f"{uid}: {result.get('status')}")
     return times
 

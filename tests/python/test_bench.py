@@ -16,7 +16,7 @@ from ingest import bundled
 from ingest.landing import LandingZone
 from ingest.sources import nba_stats, nba_stats_pbp
 from pipeline.bench import cli, pbp_volume, rolling
-from pipeline.bench.dbt_results import models_in_dag_order
+from pipeline.bench.dbt_results import models_in_dag_order, read_run_results
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "data" / "bundled"
@@ -161,3 +161,20 @@ def test_dag_order_puts_every_model_after_its_refs() -> None:
         "nodes": {n["unique_id"]: n for n in (node("c", "b", "a"), node("b", "a"), node("a"))},
     }
     assert [n["name"] for n in models_in_dag_order(manifest)] == ["a", "b", "c"]
+
+
+def test_run_results_skip_exposures_and_count_only_real_failures(tmp_path: Path) -> None:
+    """dbt build reports exposures as `no-op`: neither a failure nor a timed node."""
+    results = [
+        {"unique_id": "model.p.a", "status": "success", "execution_time": 1.5, "timing": []},
+        {"unique_id": "test.p.t1", "status": "pass", "execution_time": 0.25, "timing": []},
+        {"unique_id": "test.p.t2", "status": "fail", "execution_time": 0.5, "timing": []},
+        {"unique_id": "exposure.p.report", "status": "no-op", "execution_time": 0, "timing": []},
+    ]
+    (tmp_path / "run_results.json").write_text(
+        json.dumps({"elapsed_time": 3.0, "results": results})
+    )
+    times = read_run_results(tmp_path)
+    assert times.failures == ["test.p.t2: fail"]
+    assert "exposure.p.report" not in times.per_node
+    assert sum(times.counts.values()) == 3
