@@ -68,7 +68,8 @@ def markdown(bench: Bench, machine: dict[str, Any], loads: dict[str, Any]) -> st
         f"{machine['os']}; Python {machine['python']}, dbt-core {machine['dbt_core']}, "
         f"dbt-duckdb {machine['dbt_duckdb']}, duckdb {machine['duckdb']}; "
         f"commit {machine['git_commit']}.",
-        f"Load average (1 min) at start {loads['start'][0]:.2f}, at end {loads['end'][0]:.2f}"
+        f"Load average (1 min) at start {loads['start'][0]:.2f}, at end {loads['end'][0]:.2f} "
+        "(the end figure includes the benchmark's own processes)"
         + (f" — {loads['warning']}" if loads.get("warning") else "")
         + ".",
         f"Median of {bench.runs} run(s), each step in a fresh process; peak RSS is the largest "
