@@ -13,19 +13,17 @@
 from __future__ import annotations
 
 import gzip
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO, SHARED
+from conftest import DBT, REPO, SHARED, demo_env
 
 from ingest.landing import LandingZone
 from portability.bigquery_check import GoogleSqlError, seed_columns
 
-DBT = str(Path(sys.executable).with_name("dbt"))
 RESTRICTED = SHARED / "restricted" / "nba-stats-scraper-samples"
 CONTEXT_MODELS = (
     "+upcoming_player_game_context +player_points_line_match_rate +player_points_lines_unmatched"
@@ -47,20 +45,9 @@ SAME_AS_HISTORY = (
 )
 
 
-def _env(tmp: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        NBA_LANDING_ROOT=str(tmp / "landing"),
-        NBA_DUCKDB_PATH=str(tmp / "warehouse.duckdb"),
-        DBT_PROFILES_DIR=str(REPO / "profiles"),
-        DBT_TARGET="duckdb",
-    )
-    return env
-
-
 def _run(args: list[str], tmp: Path) -> None:
     done = subprocess.run(
-        args, cwd=REPO, env=_env(tmp), capture_output=True, text=True, timeout=600, check=False
+        args, cwd=REPO, env=demo_env(tmp), capture_output=True, text=True, timeout=600, check=False
     )
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
 

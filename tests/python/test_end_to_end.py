@@ -7,7 +7,6 @@ corrupted value, makes `dbt build` fail and name the broken test.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -16,13 +15,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import DBT, run_in
 
 from ingest import bundled
 from ingest.landing import LandingZone
 from ingest.sources import nba_stats
-
-REPO = Path(__file__).resolve().parents[2]
-DBT = str(Path(sys.executable).with_name("dbt"))
 
 # Player rows per bundled season, as counted in the source CSVs.
 BUNDLED_PLAYER_ROWS = {"2018-19": 26101, "2023-24": 26401, "2024-25": 26306}
@@ -30,21 +27,8 @@ BUNDLED_PLAYER_ROWS = {"2018-19": 26101, "2023-24": 26401, "2024-25": 26306}
 pytestmark = pytest.mark.slow
 
 
-def _env(tmp: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        NBA_LANDING_ROOT=str(tmp / "landing"),
-        NBA_DUCKDB_PATH=str(tmp / "warehouse.duckdb"),
-        DBT_PROFILES_DIR=str(REPO / "profiles"),
-        DBT_TARGET="duckdb",
-    )
-    return env
-
-
 def _run(args: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args, cwd=REPO, env=_env(tmp), capture_output=True, text=True, timeout=600, check=False
-    )
+    return run_in(tmp, args)
 
 
 def _dbt_build(tmp: Path) -> subprocess.CompletedProcess[str]:
