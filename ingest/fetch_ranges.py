@@ -184,14 +184,23 @@ def _requests(args: argparse.Namespace) -> list[RangeRequest]:
     return wanted
 
 
-def run(args: argparse.Namespace, zone: LandingZone) -> int:
+def requests_or_none(args: argparse.Namespace) -> list[RangeRequest] | None:
+    """The requests the arguments ask for; None, after saying why, when they ask for none or
+    cannot be read (the live fetch and its dry run share this)."""
     try:
         wanted = _requests(args)
     except (OSError, ValueError) as err:
         log.error("%s", err)
-        return 2
+        return None
     if not wanted:
         log.error("nothing to fetch: pass --season (and dates) and/or --retry-file")
+        return None
+    return wanted
+
+
+def run(args: argparse.Namespace, zone: LandingZone) -> int:
+    wanted = requests_or_none(args)
+    if wanted is None:
         return 2
     with HttpClient(HttpConfig.from_env()) as client:
         report = fetch_requests(client, zone, wanted, args.base_url)

@@ -45,15 +45,24 @@ def _game_ids(args: argparse.Namespace) -> list[str]:
     return [nba_cdn.validate_game_id(g) for g in ids]
 
 
+def game_ids_or_none(args: argparse.Namespace) -> list[str] | None:
+    """The games the arguments name; None, after saying why, when they name none or a bad id
+    (the live fetch and its dry run share this)."""
+    try:
+        games = _game_ids(args)
+    except ValueError as err:
+        log.error("%s", err)
+        return None
+    if not games:
+        log.error("no games: pass --games and/or --games-file")
+        return None
+    return games
+
+
 def run(args: argparse.Namespace, zone: LandingZone) -> int:
     if args.command == "fetch-pbp":
-        try:
-            games = _game_ids(args)
-        except ValueError as err:
-            log.error("%s", err)
-            return 2
-        if not games:
-            log.error("no games: pass --games and/or --games-file")
+        games = game_ids_or_none(args)
+        if games is None:
             return 2
         delay = args.delay
         if delay is None:

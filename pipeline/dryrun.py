@@ -97,26 +97,16 @@ def report_landing(zone: LandingZone, storage: RecordingStorage) -> Counter[str]
 def plan_network(args: argparse.Namespace, zone: LandingZone) -> int:
     """The requests a live fetch would send; none are sent. 2 when the arguments are unusable."""
     if args.command == "fetch":
-        try:
-            wanted = fetch_ranges._requests(args)
-        except (OSError, ValueError) as err:
-            log.error("%s", err)
-            return 2
-        if not wanted:
-            log.error("nothing to fetch: pass --season (and dates) and/or --retry-file")
+        wanted = fetch_ranges.requests_or_none(args)
+        if wanted is None:
             return 2
         base = (args.base_url or nba_stats.base_url()).rstrip("/")
         say(f"would send {len(wanted)} request(s) to {base}/{nba_stats.ENDPOINT}:")
         for request in dict.fromkeys(wanted):
             say(f"  {request.label} -> {zone.root}/{nba_stats.SOURCE}/{request.entity}/")
     elif args.command == "fetch-pbp":
-        try:
-            games = pbp_cli._game_ids(args)
-        except ValueError as err:
-            log.error("%s", err)
-            return 2
-        if not games:
-            log.error("no games: pass --games and/or --games-file")
+        games = pbp_cli.game_ids_or_none(args)
+        if games is None:
             return 2
         base = args.base_url or nba_cdn.base_url()
         say(f"would fetch {len(games)} game(s) from {base}:")
