@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DBT, REPO, demo_env
+from conftest import DBT, REPO, demo_env, run_in
 
 from pipeline import analyses
 from pipeline.analyses import AnalysisError, AnalysisResult, format_table, parse_vars
@@ -275,7 +275,8 @@ def test_feature_health_over_season(run, scored: Path) -> None:
 
 
 def test_runner_runs_from_the_command_line(scored: Path, tmp_path: Path) -> None:
-    done = subprocess.run(
+    done = run_in(
+        scored.parent,
         [
             sys.executable,
             "-m",
@@ -286,12 +287,6 @@ def test_runner_runs_from_the_command_line(scored: Path, tmp_path: Path) -> None
             "--target-path",
             str(tmp_path),
         ],
-        cwd=REPO,
-        env=demo_env(scored.parent),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "season: 2018-19"

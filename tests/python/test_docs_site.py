@@ -15,11 +15,10 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import DBT, REPO, demo_env
+from conftest import DBT, REPO, run_in
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +58,8 @@ def chromium() -> str:
 @pytest.fixture(scope="module")
 def docs_target(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("docs") / "target"
-    done = subprocess.run(
+    done = run_in(
+        demo_warehouse.parent,
         [
             DBT,
             "docs",
@@ -70,12 +70,6 @@ def docs_target(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) 
             "--log-path",
             str(target.parent / "logs"),
         ],
-        cwd=REPO,
-        env=demo_env(demo_warehouse.parent),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
     )
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
     assert (target / "static_index.html").is_file()

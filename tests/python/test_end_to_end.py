@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DBT, run_in
+from conftest import DBT, dbt_build_in, run_in
 
 from ingest import bundled
 from ingest.landing import LandingZone
@@ -32,18 +32,7 @@ def _run(args: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
 
 
 def _dbt_build(tmp: Path) -> subprocess.CompletedProcess[str]:
-    return _run(
-        [
-            DBT,
-            "build",
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-            "--no-partial-parse",
-        ],
-        tmp,
-    )
+    return dbt_build_in(tmp)
 
 
 def _ingest(args: list[str], tmp: Path) -> None:

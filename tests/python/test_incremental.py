@@ -3,7 +3,6 @@ identical to a full rebuild."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import date
@@ -11,9 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import DBT, REPO, demo_env
 
-REPO = Path(__file__).resolve().parents[2]
-DBT = str(Path(sys.executable).with_name("dbt"))
 SEASON = "2024-25"
 LAST_NIGHT = date(2025, 4, 13)  # the last night of the 2024-25 regular season
 MARTS = {
@@ -26,14 +24,7 @@ pytestmark = pytest.mark.slow
 
 
 def _run(args: list[str], tmp: Path) -> str:
-    env = dict(os.environ)
-    env.update(
-        NBA_LANDING_ROOT=str(tmp / "landing"),
-        NBA_DUCKDB_PATH=str(tmp / "warehouse.duckdb"),
-        DBT_PROFILES_DIR=str(REPO / "profiles"),
-        DBT_TARGET="duckdb",
-        NBA_LANDING_FSYNC="0",
-    )
+    env = {**demo_env(tmp), "NBA_LANDING_FSYNC": "0"}
     done = subprocess.run(
         args, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False
     )
