@@ -17,7 +17,6 @@ quarantine, so a file that was seen but neither loaded nor set aside fails a nam
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
@@ -32,6 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from ingest.landing import LandedFile, LandingZone, parse_timestamp
+from ingest.payload_check import payload_problem
 from ingest.sources import SOURCES, SourceSpec
 from pipeline.progress import track
 
@@ -201,11 +201,6 @@ def _naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
-def _snippet(data: bytes) -> str:
-    head = data[:60].decode("utf-8", errors="replace").replace("\n", " ").strip()
-    return repr(head)
-
-
 def vet(
     landed: LandedFile, data: bytes, manifest: dict[str, Any] | None, spec: SourceSpec
 ) -> tuple[str | None, str | None, datetime | None]:
@@ -235,20 +230,11 @@ def vet(
     except (KeyError, ValueError) as err:
         return f"manifest fetched_at unreadable: {err}", None, None
     entity = spec.entities[landed.entity]
-    try:
-        # JSON payloads as they came; CSV sources (BigDataBall) converted to JSON rows here.
-        text = entity.payload_text(data)
-    except UnicodeDecodeError as err:
-        return f"not valid UTF-8: {err}", None, None
-    except ValueError as err:
-        return f"not valid {entity.file_format.upper()}: {err}", None, None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        return f"not valid JSON ({err}); starts with {_snippet(data)}", None, None
-    problem = entity.check_payload(document)
+    problem, text = payload_problem(
+        data, entity.payload_text, entity.check_payload, entity.file_format
+    )
     if problem is not None:
-        return f"unexpected payload shape: {problem}", None, None
+        return problem, None, None
     return None, text, fetched_at
 
 

@@ -16,7 +16,6 @@ the reason and the ledger shows it; the command reports it and exits non-zero.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -26,6 +25,7 @@ from typing import Any
 
 from ingest.csv_payload import check_result_set, result_set_json
 from ingest.landing import Landed, LandingZone
+from ingest.payload_check import payload_problem
 from ingest.storage import open_storage
 
 log = logging.getLogger(__name__)
@@ -59,14 +59,7 @@ def check_payload(payload: Any) -> str | None:
 
 def content_problem(data: bytes) -> str | None:
     """What the loader will quarantine the file for (its own wording), or None."""
-    try:
-        payload = json.loads(payload_text(data))
-    except UnicodeDecodeError as err:
-        return f"not valid UTF-8: {err}"
-    except ValueError as err:
-        return f"not valid CSV: {err}"
-    problem = check_payload(payload)
-    return f"unexpected payload shape: {problem}" if problem is not None else None
+    return payload_problem(data, payload_text, check_payload, "csv")[0]
 
 
 def file_date(file_name: str) -> date:

@@ -21,7 +21,6 @@ loader's gate) and the ledger shows it; `import-lines` reports it and exits 1.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Any
 
 from ingest.csv_payload import check_result_set, csv_rows, result_set_json
 from ingest.landing import Landed, LandingZone, parse_timestamp
+from ingest.payload_check import payload_problem
 
 SOURCE = "user_lines"
 PLAYER_POINTS = "player_points"
@@ -122,14 +122,7 @@ def validate(data: bytes) -> None:
 
 def content_problem(data: bytes) -> str | None:
     """What the loader will quarantine the file for (its own wording), or None."""
-    try:
-        payload = json.loads(payload_text(data))
-    except UnicodeDecodeError as err:
-        return f"not valid UTF-8: {err}"
-    except ValueError as err:
-        return f"not valid CSV: {err}"
-    problem = check_payload(payload)
-    return f"unexpected payload shape: {problem}" if problem is not None else None
+    return payload_problem(data, payload_text, check_payload, "csv")[0]
 
 
 def request_key(file_name: str) -> str:
