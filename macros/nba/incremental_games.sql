@@ -51,3 +51,20 @@
         cluster_by=(cluster_by if target.type == 'bigquery' else none),
     ) }}
 {%- endmacro %}
+
+
+{#- The payloads of a raw table not parsed yet into the incremental base model being built
+    (all of them on a full build). Landed files are immutable and keyed by path, so a path
+    already in the base table has been parsed for good. Used as the relation argument of
+    stats_nba_result_set_rows. -#}
+{% macro payloads_not_yet_parsed(source_relation) -%}
+    {%- if incremental_enabled() -%}
+    (
+        select *
+        from {{ source_relation }}
+        where landed_path not in (select source_landed_path from {{ this }})
+    ) as payloads_not_yet_parsed
+    {%- else -%}
+    {{ source_relation }}
+    {%- endif -%}
+{%- endmacro %}

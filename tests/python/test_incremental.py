@@ -1,5 +1,5 @@
-"""Incremental marts: one more game night rebuilds only that night's games, and the result is
-identical to a full rebuild."""
+"""Incremental models: one more game night parses only that night's payloads and rebuilds only
+that night's games, and the result is identical to a full rebuild."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ MARTS = {
     "team_offense_game_summary": ["game_id", "team_id"],
     "team_defense_game_summary": ["game_id", "defending_team_id"],
 }
+
+# Parsed once per landed payload (staging/nba_stats/base), and the staging tables above them.
+BASE_TABLES = ["base_nba_stats__player_game_logs", "base_nba_stats__team_game_logs"]
+STAGING_TABLES = ["stg_nba_stats__player_game_logs", "stg_nba_stats__team_game_logs"]
 
 pytestmark = pytest.mark.slow
 
@@ -71,6 +75,8 @@ def test_one_new_night_rebuilds_only_its_games(tmp_path: Path) -> None:
         con.execute(
             "create table main.player_rows_before as select * from marts.player_game_summary"
         )
+        for table in BASE_TABLES:
+            con.execute(f"create table main.{table}_before as select * from staging.{table}")
 
     _land_and_load(tmp_path, LAST_NIGHT)
     # The nightly run: everything upstream of the marts (staging tables included) refreshes,
@@ -102,11 +108,36 @@ def test_one_new_night_rebuilds_only_its_games(tmp_path: Path) -> None:
             "except select * from marts.player_game_summary)"
         ).fetchone()[0]
         assert changed_old_rows == 0
+        # The base tables kept every row parsed before and added only the new night's payload.
+        for table in BASE_TABLES:
+            lost = con.execute(
+                f"select count(*) from (select * from main.{table}_before "
+                f"except all select * from staging.{table})"
+            ).fetchone()[0]
+            added_other_days = con.execute(
+                f"select count(*) from staging.{table} "
+                f"where source_landed_path not in "
+                f"(select source_landed_path from main.{table}_before) and game_date <> ?",
+                [LAST_NIGHT],
+            ).fetchone()[0]
+            assert lost == 0, f"{table} changed rows parsed before"
+            assert added_other_days == 0, f"{table} re-parsed payloads of earlier nights"
+        assert (
+            con.execute(
+                "select count(*) from staging.base_nba_stats__player_game_logs where game_date = ?",
+                [LAST_NIGHT],
+            ).fetchone()[0]
+            == new_night_player_rows
+        )
         incremental = {
             mart: con.execute(
                 f"select * exclude (source_fetched_at) from marts.{mart} order by all"
             ).fetchall()
             for mart in MARTS
+        }
+        staged = {
+            table: con.execute(f"select * from staging.{table} order by all").fetchall()
+            for table in BASE_TABLES + STAGING_TABLES
         }
 
     _dbt_run(tmp_path, "--full-refresh")
@@ -116,3 +147,6 @@ def test_one_new_night_rebuilds_only_its_games(tmp_path: Path) -> None:
                 f"select * exclude (source_fetched_at) from marts.{mart} order by all"
             ).fetchall()
             assert full == incremental[mart], f"{mart} differs between incremental and full builds"
+        for table in BASE_TABLES + STAGING_TABLES:
+            full = con.execute(f"select * from staging.{table} order by all").fetchall()
+            assert full == staged[table], f"{table} differs between incremental and full builds"

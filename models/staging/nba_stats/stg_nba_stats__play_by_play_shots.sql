@@ -18,88 +18,21 @@
     threes at 22-23 ft. distance_ft stays NULL (unknown), and zone_distance_ft, the distance
     the zone rule reads, is 23, which puts them in the corner.
 
-  A table, like all nba_stats staging (dbt_project.yml): every event of every game is
-  unnested from JSON once, not once per reader.
+  The events are unnested and read once per landed payload in
+  base_nba_stats__play_by_play_shots; this model keeps the latest fetch of each game whole
+  (dense_rank: every event of that fetch). A fetch without any field goal cannot win.
 -#}
-{%- set headers = [
-    'GAME_ID', 'EVENTNUM', 'EVENTMSGTYPE', 'EVENTMSGACTIONTYPE', 'PERIOD', 'PCTIMESTRING',
-    'HOMEDESCRIPTION', 'VISITORDESCRIPTION', 'PLAYER1_ID', 'PLAYER1_TEAM_ID', 'PLAYER2_ID',
-    'PLAYER3_ID'
-] -%}
 
 with
 
-parsed as (
-    {{ stats_nba_result_set_rows(source('nba_stats', 'play_by_play'), 'PlayByPlay', headers) }}
-),
-
-latest_fetch as (
+ranked as (
     select
         *,
         dense_rank() over (
             partition by game_id
-            order by fetched_at desc, landed_path desc
+            order by source_fetched_at desc, source_landed_path desc
         ) as fetch_rank
-    from parsed
-),
-
-field_goals as (
-    select
-        game_id,
-        {{ dbt.safe_cast("eventnum", dbt.type_int()) }} as event_num,
-        {{ dbt.safe_cast("eventmsgtype", dbt.type_int()) }} as event_msg_type,
-        {{ dbt.safe_cast("eventmsgactiontype", dbt.type_int()) }} as event_msg_action_type,
-        {{ dbt.safe_cast("period", dbt.type_int()) }} as period,
-        pctimestring as clock,
-        homedescription,
-        visitordescription,
-        {{ dbt.safe_cast("nullif(player1_id, '0')", dbt.type_bigint()) }} as player1_id,
-        {{ dbt.safe_cast("nullif(player1_team_id, '0')", dbt.type_bigint()) }} as player1_team_id,
-        {{ dbt.safe_cast("nullif(player2_id, '0')", dbt.type_bigint()) }} as player2_id,
-        {{ dbt.safe_cast("nullif(player3_id, '0')", dbt.type_bigint()) }} as player3_id,
-        landed_path,
-        fetched_at
-    from latest_fetch
-    where fetch_rank = 1
-        and eventmsgtype in ('1', '2')
-),
-
-sided as (
-    select
-        *,
-        case
-            when event_msg_type = 2 and homedescription like 'MISS %' then 'home'
-            when event_msg_type = 2 and visitordescription like 'MISS %' then 'visitor'
-            when event_msg_type = 1 and homedescription is not null
-                and visitordescription is null then 'home'
-            when event_msg_type = 1 and visitordescription is not null
-                and homedescription is null then 'visitor'
-        end as shooting_side
-    from field_goals
-),
-
-described as (
-    select
-        *,
-        case shooting_side
-            when 'home' then homedescription
-            when 'visitor' then visitordescription
-        end as shot_description,
-        case shooting_side
-            when 'home' then visitordescription
-            when 'visitor' then homedescription
-        end as opposing_description
-    from sided
-),
-
-read_text as (
-    select
-        *,
-        event_msg_type = 1 as is_made,
-        {{ regex_matches('shot_description', ' 3PT ') }} as is_three,
-        {{ dbt.safe_cast(regex_capture('shot_description', "([0-9]+)\\x27"), dbt.type_int()) }}
-            as distance_in_text
-    from described
+    from {{ ref('base_nba_stats__play_by_play_shots') }}
 )
 
 select
@@ -107,36 +40,23 @@ select
     event_num,
     period,
     clock,
-    60 * {{ dbt.safe_cast(regex_capture('clock', '^([0-9]+):'), dbt.type_int()) }}
-    + {{ dbt.safe_cast(regex_capture('clock', ':([0-9]+)$'), dbt.type_int()) }}
-        as seconds_remaining,
+    seconds_remaining,
     shooting_side,
-    player1_id as player_id,
-    player1_team_id as team_id,
-    case
-        when shot_description like 'MISS %' then substr(shot_description, 6)
-        else shot_description
-    end as shooter_text,
+    player_id,
+    team_id,
+    shooter_text,
     shot_description,
     event_msg_action_type,
     is_made,
     is_three,
-    cast(case
-        when distance_in_text is not null then distance_in_text
-        when not is_three then 0
-    end as {{ dbt.type_float() }}) as distance_ft,
-    cast(case
-        when distance_in_text is not null then distance_in_text
-        when not is_three then 0
-        else 23
-    end as {{ dbt.type_float() }}) as zone_distance_ft,
-    is_made and {{ regex_matches('shot_description', ' AST[)]') }} as is_assisted,
-    case when is_made then player2_id end as assist_player_id,
-    case when is_made then {{ regex_capture('shot_description', '[(]([^()]+) [0-9]+ AST[)]') }} end
-        as assist_player_text,
-    case when not is_made then player3_id end as blocked_by_player_id,
-    case when not is_made then {{ regex_capture('opposing_description', '^(.+) BLOCK [(]') }} end
-        as blocked_by_text,
-    landed_path as source_landed_path,
-    fetched_at as source_fetched_at
-from read_text
+    distance_ft,
+    zone_distance_ft,
+    is_assisted,
+    assist_player_id,
+    assist_player_text,
+    blocked_by_player_id,
+    blocked_by_text,
+    source_landed_path,
+    source_fetched_at
+from ranked
+where fetch_rank = 1

@@ -1,48 +1,20 @@
 {#-
-  COMMENT is not a leaguegamelog header (that endpoint lists only players who appeared); box-score
-  shaped feeds send it, with 'DNP - Coach''s Decision', 'DND - Injury/Illness' or 'NWT - ...' on
-  the rows of players who did not play. Those rows carry no minutes or stats, so they are
-  dropped after the latest fetch is chosen (a later fetch saying DNP removes the player-game),
-  and the marts keep their grain: one row per player per game played.
+  The latest fetch of each player-game wins (a corrected re-scrape replaces the old values),
+  and a later fetch saying the player did not play removes the player-game: DNP rows carry no
+  minutes or stats, so they are dropped after the latest fetch is chosen and the marts keep
+  their grain, one row per player per game played. Recomputed whole from the parsed rows
+  every run (a window over them, no JSON), so re-scrapes of any game are handled alike.
 -#}
-{%- set headers = [
-    'SEASON_ID', 'PLAYER_ID', 'PLAYER_NAME', 'TEAM_ID', 'TEAM_ABBREVIATION', 'GAME_ID',
-    'GAME_DATE', 'MATCHUP', 'WL', 'MIN', 'PTS', 'FGM', 'FGA', 'FG3M', 'FG3A', 'FTM', 'FTA',
-    'OREB', 'DREB', 'REB', 'AST', 'STL', 'BLK', 'TOV', 'PF', 'PLUS_MINUS', 'COMMENT'
-] -%}
-
 with
 
-parsed as (
-    {{ stats_nba_result_set_rows(
-        source('nba_stats', 'player_game_logs'), 'LeagueGameLog', headers
-    ) }}
-),
-
-renamed as (
+ranked as (
     select
-        game_id,
-        {{ dbt.safe_cast("player_id", dbt.type_bigint()) }} as player_id,
-        {{ dbt.safe_cast("team_id", dbt.type_bigint()) }} as team_id,
-        player_name,
-        team_abbreviation as team_abbr,
-        {{ opponent_abbr_from_matchup('matchup', 'team_abbreviation') }} as opponent_team_abbr,
-        season_id,
-        matchup,
-        wl as win_loss,
-        {{ dbt.safe_cast("game_date", "date") }} as game_date,
-        {{ parse_minutes('min') }} as minutes,
-        {{ box_score_stat_columns() }}
-        {{ is_home_from_matchup('matchup', 'team_abbreviation') }} as is_home,
-        coalesce({{ regex_matches('upper(trim(comment))', '^(DNP|DND|NWT)') }}, false)
-            as did_not_play,
-        landed_path as source_landed_path,
-        fetched_at as source_fetched_at,
+        *,
         row_number() over (
             partition by game_id, player_id
-            order by fetched_at desc, landed_path desc
+            order by source_fetched_at desc, source_landed_path desc
         ) as fetch_rank
-    from parsed
+    from {{ ref('base_nba_stats__player_game_logs') }}
 )
 
 select
@@ -53,7 +25,9 @@ select
     team_abbr,
     opponent_team_abbr,
     season_id,
-    {{ season_columns('season_id') }},
+    season_type,
+    season_start_year,
+    season,
     matchup,
     win_loss,
     minutes,
@@ -77,6 +51,6 @@ select
     game_date,
     source_landed_path,
     source_fetched_at
-from renamed
+from ranked
 where fetch_rank = 1
     and not did_not_play

@@ -1,36 +1,14 @@
-{%- set headers = [
-    'SEASON_ID', 'TEAM_ID', 'TEAM_ABBREVIATION', 'TEAM_NAME', 'GAME_ID', 'GAME_DATE',
-    'MATCHUP', 'WL', 'MIN', 'PTS', 'FGM', 'FGA', 'FG3M', 'FG3A', 'FTM', 'FTA',
-    'OREB', 'DREB', 'REB', 'AST', 'STL', 'BLK', 'TOV', 'PF', 'PLUS_MINUS'
-] -%}
-
+{#- The latest fetch of each team-game wins; recomputed whole from the parsed rows. -#}
 with
 
-parsed as (
-    {{ stats_nba_result_set_rows(source('nba_stats', 'team_game_logs'), 'LeagueGameLog', headers) }}
-),
-
-renamed as (
+ranked as (
     select
-        game_id,
-        {{ dbt.safe_cast("team_id", dbt.type_bigint()) }} as team_id,
-        team_abbreviation as team_abbr,
-        team_name,
-        {{ opponent_abbr_from_matchup('matchup', 'team_abbreviation') }} as opponent_team_abbr,
-        season_id,
-        matchup,
-        wl as win_loss,
-        {{ dbt.safe_cast("game_date", "date") }} as game_date,
-        {{ parse_minutes('min') }} as team_minutes,
-        {{ box_score_stat_columns() }}
-        {{ is_home_from_matchup('matchup', 'team_abbreviation') }} as is_home,
-        landed_path as source_landed_path,
-        fetched_at as source_fetched_at,
+        *,
         row_number() over (
             partition by game_id, team_id
-            order by fetched_at desc, landed_path desc
+            order by source_fetched_at desc, source_landed_path desc
         ) as fetch_rank
-    from parsed
+    from {{ ref('base_nba_stats__team_game_logs') }}
 )
 
 select
@@ -40,7 +18,9 @@ select
     team_name,
     opponent_team_abbr,
     season_id,
-    {{ season_columns('season_id') }},
+    season_type,
+    season_start_year,
+    season,
     matchup,
     win_loss,
     team_minutes,
@@ -64,5 +44,5 @@ select
     game_date,
     source_landed_path,
     source_fetched_at
-from renamed
+from ranked
 where fetch_rank = 1
