@@ -77,7 +77,8 @@ HELP: dict[str, tuple[str, str, str]] = {
         "its tests. Options dbt knows that are not listed here go to dbt unchanged.\n"
         "--dry-run lists the selected nodes (dbt ls) and touches neither the warehouse\n"
         "nor target/.",
-        "nba-props build\n  nba-props build --select +player_game_summary --full-refresh\n"
+        "nba-props build\n  nba-props build --nightly\n"
+        "  nba-props build --select +player_game_summary --full-refresh\n"
         "  nba-props build --select marts --threads 2\n"
         "  nba-props build --select ml_feature_store+ --dry-run",
     ),
@@ -281,7 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
     ingest_cli.add_load_arguments(p)
 
     p = _add(sub, "build", common)
-    p.add_argument("-s", "--select", nargs="+", metavar="SELECTOR", help="dbt node selection")
+    chosen = p.add_mutually_exclusive_group()
+    chosen.add_argument("-s", "--select", nargs="+", metavar="SELECTOR", help="dbt node selection")
+    chosen.add_argument(
+        "--nightly",
+        action="store_true",
+        help="the nightly job: selectors.yml `nightly` (every seed, model and data test; "
+        "no unit tests)",
+    )
     p.add_argument("--exclude", nargs="+", metavar="SELECTOR", help="dbt nodes to leave out")
     p.add_argument(
         "--full-refresh", action="store_true", help="rebuild incremental models from scratch"

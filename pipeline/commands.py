@@ -89,7 +89,7 @@ def load(args: argparse.Namespace, root: str | None, dry_run: bool) -> int:
 
 
 def _selection(args: argparse.Namespace) -> list[str]:
-    selection: list[str] = []
+    selection: list[str] = ["--selector", "nightly"] if getattr(args, "nightly", False) else []
     if args.select:
         selection += ["--select", *args.select]
     if args.exclude:

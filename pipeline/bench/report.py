@@ -21,6 +21,8 @@ TARGETS = {
 def _value(figure: Figure, value: float) -> str:
     if figure.unit == "MiB":
         return f"{value / 2**20:,.0f} MiB"
+    if figure.unit == "ms":
+        return f"{value:,.1f} ms"
     return f"{value:,.2f} s" if value < 10 else f"{value:,.1f} s"
 
 

@@ -133,6 +133,7 @@ def test_console_script_is_declared() -> None:
         ["ingest", "fetch"],  # nothing to fetch
         ["ingest", "fetch", "--dry-run"],
         ["load", "--threads", "2"],  # dbt options are for build only
+        ["build", "--nightly", "--select", "player_game_summary"],  # a selection or nightly
         ["run", "--from-shared", "--through", "2024-11-01"],
     ],
 )
@@ -316,6 +317,23 @@ def test_run_dry_run_changes_nothing_and_lists_the_dbt_nodes(
     assert "model.nba_props_warehouse.player_game_summary" in out
     assert re.search(r"dbt build: \d+ node\(s\) into .*\d+ model", out)
     assert str(paths["artifacts"] / "production") in out
+
+
+def test_nightly_build_is_every_node_but_the_unit_tests(
+    paths: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    def counts(argv: list[str]) -> dict[str, int]:
+        assert cli.main(argv) == 0
+        out = capsys.readouterr().out
+        planned = re.search(r"\d+ node\(s\) into [^:]+: (.+)", out)
+        assert planned, out
+        return {kind: int(n) for n, kind in re.findall(r"(\d+) (\w+)", planned[1])}
+
+    everything = counts(["build", "--dry-run"])
+    nightly = counts(["build", "--nightly", "--dry-run"])
+    assert everything["unit_test"] > 0 and "unit_test" not in nightly
+    assert nightly == {kind: n for kind, n in everything.items() if kind != "unit_test"}
+    assert nightly["test"] > 0
 
 
 # --- progress bars -----------------------------------------------------------------------
