@@ -247,6 +247,23 @@ def case_direct(bench: Bench) -> None:
         bench.facts["direct_models"] = result["models"]
         bench.record("direct", "direct DuckDB: every model's compiled SQL", result["seconds"], step)
         bench.record("direct_rolling", f"  {ROLLING_MODEL} alone", result["per_model"][_uid()])
+        tests = parse_result(
+            bench.step(
+                python_args(
+                    "-m",
+                    "pipeline.bench.worker",
+                    "direct-tests",
+                    "--db",
+                    str(copy),
+                    "--target",
+                    str(target),
+                )
+            ).output
+        )
+        bench.facts["direct_tests"] = tests["tests"]
+        bench.record(
+            "direct_tests", "direct DuckDB: every data test's compiled query", tests["seconds"]
+        )
 
 
 def case_rolling(bench: Bench) -> None:

@@ -1,5 +1,6 @@
-"""dbt's models without dbt: the compiled SQL of every model, in DAG order, run with the
-duckdb Python API as `create or replace table|view <relation> as <compiled select>`.
+"""dbt's models and data tests without dbt: the compiled SQL of every model, in DAG order, run
+with the duckdb Python API as `create or replace table|view <relation> as <compiled select>`,
+then every data test's compiled query, counting its failing rows as `dbt test` does.
 
 It runs on a copy of a warehouse dbt already built (same file name, so the compiled relation
 names resolve), replacing every model in order, so each statement reads freshly rebuilt
@@ -57,4 +58,40 @@ def run_direct(db_path: Path, target_dir: Path, only: set[str] | None = None) ->
             times.per_model[node["unique_id"]] = time.perf_counter() - started
     finally:
         con.close()
+    return times
+
+
+def test_sql_path(node: dict[str, Any], target_dir: Path) -> Path:
+    """A test's compiled query under `target_dir`, whatever target path dbt compiled it to."""
+    compiled_path = node.get("compiled_path") or ""
+    if "/compiled/" not in compiled_path:
+        raise FileNotFoundError(f"no compiled SQL recorded for {node['unique_id']}")
+    return target_dir / "compiled" / compiled_path.split("/compiled/", 1)[1]
+
+
+def run_direct_tests(db_path: Path, target_dir: Path) -> DirectTimes:
+    """Every data test's compiled query, timed; a failing test is an error (the warehouse
+    was built and tested by dbt, so every test passed there)."""
+    manifest = read_manifest(target_dir)
+    tests = [
+        node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and node["config"].get("enabled", True)
+    ]
+    times = DirectTimes()
+    failing: list[str] = []
+    con = duckdb.connect(str(db_path), read_only=True)
+    con.execute("set enable_progress_bar = false")
+    try:
+        for node in sorted(tests, key=lambda n: n["unique_id"]):
+            sql = test_sql_path(node, target_dir).read_text(encoding="utf-8")
+            started = time.perf_counter()
+            row = con.execute(f"select count(*) from (\n{sql}\n) as test_rows").fetchone()
+            times.per_model[node["unique_id"]] = time.perf_counter() - started
+            if row is None or row[0] != 0:
+                failing.append(f"{node['unique_id']} ({row[0] if row else '?'} rows)")
+    finally:
+        con.close()
+    if failing:
+        raise AssertionError("tests fail when run directly: " + ", ".join(failing))
     return times

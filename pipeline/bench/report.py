@@ -59,6 +59,11 @@ def ratios(bench: Bench) -> list[tuple[str, float, str]]:
             ratio("run_rolling_node", "direct_rolling"),
             "",
         ),
+        (
+            "dbt test, data test nodes summed / the same queries in DuckDB",
+            ratio("test_tests", "direct_tests"),
+            "dbt's cost per test node",
+        ),
         ("pandas / DuckDB, six rolling features", ratio("rolling_pandas", "rolling_duckdb"), ""),
     ]
     return [r for r in rows if not math.isnan(r[1])]

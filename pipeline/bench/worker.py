@@ -102,6 +102,13 @@ def direct(db: Path, target: Path, models: list[str] | None) -> dict[str, Any]:
     return {"seconds": times.total, "models": len(times.per_model), "per_model": times.per_model}
 
 
+def direct_tests(db: Path, target: Path) -> dict[str, Any]:
+    from pipeline.bench.direct import run_direct_tests
+
+    times = run_direct_tests(db, target)
+    return {"seconds": times.total, "tests": len(times.per_model)}
+
+
 def rolling(db: Path) -> dict[str, Any]:
     import duckdb
 
@@ -132,6 +139,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", type=Path, required=True)
     p.add_argument("--target", type=Path, required=True)
     p.add_argument("--models", nargs="*")
+    p = sub.add_parser("direct-tests")
+    p.add_argument("--db", type=Path, required=True)
+    p.add_argument("--target", type=Path, required=True)
     p = sub.add_parser("rolling")
     p.add_argument("--db", type=Path, required=True)
     return parser
@@ -145,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = score_day()
     elif args.task == "direct":
         result = direct(args.db, args.target, args.models)
+    elif args.task == "direct-tests":
+        result = direct_tests(args.db, args.target)
     else:
         result = rolling(args.db)
     _emit(result)

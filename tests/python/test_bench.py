@@ -1,10 +1,12 @@
 """The benchmark's pieces (pipeline/bench), on real bundled data and without timing anything:
 the pandas rolling features equal the SQL ones, the play-by-play volume copies get unique
-synthetic ids that no real game can have, and the CLI refuses unknown cases."""
+synthetic ids that no real game can have, the direct-DuckDB test runner agrees with dbt, and
+the CLI refuses unknown cases."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from itertools import islice
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import pytest
 from ingest import bundled
 from ingest.landing import LandingZone
 from ingest.sources import nba_stats, nba_stats_pbp
-from pipeline.bench import cli, pbp_volume, rolling
+from pipeline.bench import cli, direct, pbp_volume, rolling
 from pipeline.bench.dbt_results import models_in_dag_order, read_run_results
 
 REPO = Path(__file__).resolve().parents[2]
@@ -178,3 +180,24 @@ def test_run_results_skip_exposures_and_count_only_real_failures(tmp_path: Path)
     assert times.failures == ["test.p.t2: fail"]
     assert "exposure.p.report" not in times.per_node
     assert sum(times.counts.values()) == 3
+
+
+def test_direct_tests_run_every_compiled_data_test_and_catch_a_failure(
+    demo_warehouse: Path, tmp_path: Path
+) -> None:
+    """The direct-DuckDB test runner counts what dbt counted and is not a check that always
+    passes: a NULL put into a tested column makes the not_null test on it fail by name."""
+    target = demo_warehouse.parent / "target"
+    db = tmp_path / demo_warehouse.name  # same file name: compiled relation names resolve
+    shutil.copyfile(demo_warehouse, db)
+    times = direct.run_direct_tests(db, target)
+    dbt_tests = {uid for uid in read_run_results(target).per_node if uid.startswith("test.")}
+    assert set(times.per_model) == dbt_tests
+
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "update marts.player_game_summary set points = null "
+            "where game_id = (select min(game_id) from marts.player_game_summary)"
+        )
+    with pytest.raises(AssertionError, match=r"not_null_player_game_summary_points"):
+        direct.run_direct_tests(db, target)
