@@ -88,17 +88,30 @@ def load(args: argparse.Namespace, root: str | None, dry_run: bool) -> int:
     return 0
 
 
+# The per-model test bundles run in the nightly selection only (selectors.yml); dbt's default
+# selector leaves them out, but an explicit --select would bring them back beside the very
+# tests they bundle.
+NIGHTLY_ONLY = "test_name:declared_data_tests_pass"
+
+
 def _selection(args: argparse.Namespace) -> list[str]:
-    selection: list[str] = ["--selector", "nightly"] if getattr(args, "nightly", False) else []
+    if getattr(args, "nightly", False):
+        return ["--selector", "nightly"]
+    selection: list[str] = []
     if args.select:
         selection += ["--select", *args.select]
-    if args.exclude:
+        selection += ["--exclude", *(args.exclude or []), NIGHTLY_ONLY]
+    elif args.exclude:
         selection += ["--exclude", *args.exclude]
     return selection
 
 
 def build(args: argparse.Namespace, extra: list[str], dry_run: bool) -> int:
     passthrough = extra[1:] if extra[:1] == ["--"] else extra
+    if args.nightly and args.exclude:
+        # dbt ignores --exclude next to --selector; say so rather than build more than asked.
+        log.error("--nightly is a fixed selection (selectors.yml); it takes no --exclude")
+        return 2
     if dry_run:
         if passthrough:
             log.warning("dbt options %s are not applied to the dry-run listing", passthrough)
