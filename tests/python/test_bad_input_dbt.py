@@ -429,7 +429,7 @@ def test_renamed_or_missing_field_fails_the_named_dbt_test(tiny: Warehouse, tmp_
         land(w.root, failing)
         loaded = ingest(w.root, "load")
         assert loaded.returncode == 0 and "quarantined 0" in loaded.stdout  # whole shape: loaded
-        built = dbt(w, "build", ["stg_nba_stats__player_game_logs"])
+        built = dbt(w, "build", ["+stg_nba_stats__player_game_logs"])
         assert built.returncode != 0
         assert {str(case.reason) for case in failing} <= failed_tests(built.stdout)
 
