@@ -518,7 +518,7 @@ def _refuse_google_auth() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _load_each_key_once() -> Iterator[None]:
+def load_each_key_once() -> Iterator[None]:
     """Parse each service-account private key once instead of once per compiled node.
 
     dbt-bigquery releases its connection after every node, and releasing opens it first: a
@@ -583,7 +583,7 @@ def _dbt_offline(args: list[str], project_dir: Path, timeout_s: float, manifest:
             except BaseException as exc:  # reported below, in the calling thread
                 outcome["exception"] = exc
 
-        with _environment(env), _refuse_google_auth(), _load_each_key_once():
+        with _environment(env), _refuse_google_auth(), load_each_key_once():
             worker = threading.Thread(target=run, name=f"dbt-{command}-bigquery", daemon=True)
             _COMPILE_THREADS.append(worker)
             worker.start()
