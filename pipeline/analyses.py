@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import io
 import json
+import logging
 import os
 import re
 import sys
@@ -21,10 +22,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from pipeline.dbt import PROJECT_DIR, run_dbt
+from pipeline.dbt import PROJECT_DIR
+
+log = logging.getLogger(__name__)
 
 ANALYSES_DIR = PROJECT_DIR / "analyses"
 PROJECT_NAME = "nba_props_warehouse"
@@ -84,24 +88,32 @@ def compile_analysis(
         raise AnalysisError(f"no analysis {name!r} in {ANALYSES_DIR} (known: {known})")
     compiled = target_path / "compiled" / PROJECT_NAME / "analyses" / f"{name}.sql"
     compiled.unlink(missing_ok=True)
-    args = [
-        "compile",
-        "--select",
-        name,
-        "--vars",
-        json.dumps(dbt_vars),
-        "--target-path",
-        str(target_path),
-        "--no-populate-cache",
-        "--quiet",
-    ]
+    common = ["--target-path", str(target_path), "--quiet"]
+    # dbt re-parses the whole project (~8 s) whenever --vars differ from its last parse. The
+    # analyses read their vars only when compiled, so the project is parsed without vars
+    # (kept in target_path's partial_parse.msgpack, which dbt checks against the files,
+    # profile and env vars: under a second when nothing changed) and the compile is handed
+    # that manifest with this run's vars. A ref() that only a var branch reaches would not be
+    # in the parsed manifest; dbt then refuses to compile instead of guessing.
+    select = ["--select", name, "--vars", json.dumps(dbt_vars), "--no-populate-cache"]
     # dbt prints the compiled SQL; keep it (and its logs) unless something went wrong.
     captured = io.StringIO()
     with contextlib.redirect_stdout(captured), _duckdb_path(database):
-        ok = run_dbt(args)
+        parsed = _dbt(["parse", *common])
+        ok = parsed.success and _dbt(["compile", *select, *common], parsed.result).success
     if not ok or not compiled.is_file():
         raise AnalysisError(f"dbt could not compile {name}:\n{captured.getvalue().strip()}")
     return compiled.read_text()
+
+
+def _dbt(args: Sequence[str], manifest: Any = None) -> Any:
+    """`dbt <args>` in-process on this project, from `manifest` when given (no parse)."""
+    # Imported lazily: dbt's import costs about a second and --list does not need it.
+    from dbt.cli.main import dbtRunner
+
+    os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR / "profiles"))
+    log.info("dbt %s (project %s)", " ".join(args), PROJECT_DIR)
+    return dbtRunner(manifest=manifest).invoke([*args, "--project-dir", str(PROJECT_DIR)])
 
 
 @contextlib.contextmanager

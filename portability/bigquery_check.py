@@ -249,6 +249,7 @@ class GoogleSqlAnalyzer:
             language_options=self.language_options,
             error_message_mode=ErrorMessageMode.ERROR_MESSAGE_ONE_LINE,
         )
+        self._options_proto: Any = None
         self._type_cache: dict[str, Any] = {}
         self._types_only_catalog = self.register(self.root_catalog())
 
@@ -285,10 +286,20 @@ class GoogleSqlAnalyzer:
 
     def _analyze(self, sql: str, catalog_id: int) -> list[OutputColumn]:
         from zetasql.core.exceptions import ServerError
+        from zetasql.types import parse_proto
+        from zetasql.wasi._pb2.zetasql.local_service import local_service_pb2
 
+        if self._options_proto is None:
+            self._options_proto = self.options.to_proto()
+        request = local_service_pb2.AnalyzeRequest(
+            sql_statement=sql, options=self._options_proto, registered_catalog_id=catalog_id
+        )
         try:
-            response = self._service.analyze(
-                sql_statement=sql, options=self.options, registered_catalog_id=catalog_id
+            # The service's raw protobuf answer, not its Python model: only the output columns
+            # are read, and modelling the whole resolved tree of every statement took about a
+            # third of the check's time.
+            response = self._service.wasm_client.call_grpc_func(
+                "ZetaSqlLocalService_Analyze", request, local_service_pb2.AnalyzeResponse
             )
         except ServerError as exc:
             message = exc.message or str(exc)
@@ -298,11 +309,12 @@ class GoogleSqlAnalyzer:
                     message[: match.start()], int(match.group(1)), int(match.group(2))
                 ) from None
             raise GoogleSqlError(message) from None
-        statement = response.resolved_statement
-        columns = getattr(statement, "output_column_list", None)
-        if columns is None:
-            raise GoogleSqlError(f"not a query: {type(statement).__name__}")
-        return [OutputColumn(c.name, c.column.type, type_name(c.column.type)) for c in columns]
+        kind = response.resolved_statement.WhichOneof("node")
+        if kind != "resolved_query_stmt_node":
+            raise GoogleSqlError(f"not a query: {kind}")
+        columns = response.resolved_statement.resolved_query_stmt_node.output_column_list
+        types = [parse_proto(c.column.type) for c in columns]
+        return [OutputColumn(c.name, t, type_name(t)) for c, t in zip(columns, types, strict=True)]
 
     def parse_type(self, name: str) -> Any:
         """A ZetaSQL Type from a BigQuery type name ('INT64', 'ARRAY<STRING>', 'INTEGER')."""
@@ -505,7 +517,126 @@ def _refuse_google_auth() -> Iterator[None]:
         service_account.Credentials.refresh = original
 
 
+@contextlib.contextmanager
+def load_each_key_once() -> Iterator[None]:
+    """Parse each service-account private key once instead of once per compiled node.
+
+    dbt-bigquery releases its connection after every node, and releasing opens it first: a
+    BigQuery client whose credentials load the keyfile's RSA key again (about 40 ms of key
+    checks each, some 25 s of a whole-project compile). The offline check's throw-away key
+    never changes, so the signer built from it is kept for the rest of the compile."""
+    try:
+        from google.auth.crypt import _cryptography_rsa
+    except ImportError:
+        yield
+        return
+    signer_class = _cryptography_rsa.RSASigner
+    original = signer_class.__dict__.get("from_string")
+    if not isinstance(original, classmethod):
+        yield
+        return
+    signers: dict[tuple[Any, Any, Any], Any] = {}
+    lock = threading.Lock()
+
+    def from_string(cls: Any, key: Any, key_id: Any = None) -> Any:
+        cache_key = (cls, key, key_id)
+        with lock:
+            if cache_key not in signers:
+                signers[cache_key] = original.__func__(cls, key, key_id)
+            return signers[cache_key]
+
+    signer_class.from_string = classmethod(from_string)
+    try:
+        yield
+    finally:
+        signer_class.from_string = original
+
+
 _COMPILE_THREADS: list[threading.Thread] = []
+
+
+def _absolute_target(project_dir: Path, target_path: Path | None) -> Path:
+    target_path = Path(target_path or project_dir / DEFAULT_TARGET_PATH)
+    return target_path if target_path.is_absolute() else project_dir / target_path
+
+
+def _dbt_offline(args: list[str], project_dir: Path, timeout_s: float, manifest: Any = None) -> Any:
+    """`dbt <args> --target bigquery`, in-process with a throw-away keyfile and Google's
+    token fetch refused, under a timeout; dbt's result, or CheckError when it failed."""
+    command = args[0]
+    with tempfile.TemporaryDirectory(prefix="bq-offline-check-") as tmp:
+        keyfile = write_dummy_keyfile(Path(tmp))
+        env = {
+            "DBT_PROFILES_DIR": str(project_dir / "profiles"),
+            "DBT_TARGET": "bigquery",
+            "BQ_AUTH_METHOD": "service-account",
+            "BQ_KEYFILE": str(keyfile),
+            "BQ_PROJECT": OFFLINE_PROJECT,
+        }
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                from dbt.cli.main import dbtRunner
+
+                outcome["result"] = dbtRunner(manifest=manifest).invoke(args)
+            except BaseException as exc:  # reported below, in the calling thread
+                outcome["exception"] = exc
+
+        with _environment(env), _refuse_google_auth(), load_each_key_once():
+            worker = threading.Thread(target=run, name=f"dbt-{command}-bigquery", daemon=True)
+            _COMPILE_THREADS.append(worker)
+            worker.start()
+            worker.join(timeout_s)
+            if worker.is_alive():
+                raise CheckError(
+                    f"dbt {command} --target bigquery did not finish within {timeout_s:.0f} s. "
+                    "Something is probably waiting on Google (a connection retries for about "
+                    "600 s): keep run_query/introspection/is_incremental() out of compile."
+                )
+    if "exception" in outcome:
+        raise CheckError(f"dbt {command} --target bigquery crashed: {outcome['exception']!r}")
+    result = outcome["result"]
+    if not result.success:
+        problems = []
+        if result.exception is not None:
+            problems.append(str(result.exception))
+        for node_result in getattr(result.result, "results", None) or []:
+            if str(node_result.status) in {"error", "fail", "runtime error"}:
+                problems.append(f"{node_result.node.unique_id}: {node_result.message}")
+        detail = "\n  ".join(problems) or "no detail (see logs/dbt.log)"
+        raise CheckError(f"dbt {command} --target bigquery failed:\n  {detail}")
+    return result
+
+
+def parse_for_bigquery(
+    project_dir: Path = REPO,
+    target_path: Path | None = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    vars: dict[str, Any] | None = None,
+) -> Any:
+    """Run `dbt parse --target bigquery` offline, in-process; return dbt's parsed Manifest.
+
+    Handed to compile_for_bigquery(manifest=...), it lets several selections or var sets be
+    compiled without parsing the project again (dbt re-parses all of it whenever --vars
+    differ from its last parse). The vars given here are the ones parsing renders with; the
+    compile's own vars are the ones the compiled SQL is rendered with. A ref() that only a
+    compile-time var branch reaches is not in a manifest parsed without it, and dbt then
+    fails the compile with a message, so nothing is checked against a wrong graph."""
+    project_dir = Path(project_dir).resolve()
+    args = [
+        "parse",
+        "--target",
+        "bigquery",
+        "--project-dir",
+        str(project_dir),
+        "--target-path",
+        str(_absolute_target(project_dir, target_path)),
+        "--vars",
+        json.dumps(dict(vars or COMPILE_VARS)),
+        "--quiet",
+    ]
+    return _dbt_offline(args, project_dir, timeout_s).result
 
 
 def compile_for_bigquery(
@@ -515,14 +646,16 @@ def compile_for_bigquery(
     select: str = "resource_type:model resource_type:analysis source:*",
     vars: dict[str, Any] | None = None,
     indirect_selection: str | None = None,
+    manifest: Any = None,
 ) -> Path:
     """Run `dbt compile --target bigquery` offline, in-process; return the manifest path.
 
-    `indirect_selection="empty"` leaves out the data tests attached to the selected nodes."""
+    `indirect_selection="empty"` leaves out the data tests attached to the selected nodes.
+    `manifest`, from parse_for_bigquery() of the same project, skips dbt's parse; dbt fills
+    in the compiled SQL of the selected nodes on it (nodes compiled by an earlier call keep
+    theirs)."""
     project_dir = Path(project_dir).resolve()
-    target_path = Path(target_path or project_dir / DEFAULT_TARGET_PATH)
-    if not target_path.is_absolute():
-        target_path = project_dir / target_path
+    target_path = _absolute_target(project_dir, target_path)
     args = [
         "compile",
         "--target",
@@ -540,52 +673,11 @@ def compile_for_bigquery(
     ]
     if indirect_selection:
         args += ["--indirect-selection", indirect_selection]
-    with tempfile.TemporaryDirectory(prefix="bq-offline-check-") as tmp:
-        keyfile = write_dummy_keyfile(Path(tmp))
-        env = {
-            "DBT_PROFILES_DIR": str(project_dir / "profiles"),
-            "DBT_TARGET": "bigquery",
-            "BQ_AUTH_METHOD": "service-account",
-            "BQ_KEYFILE": str(keyfile),
-            "BQ_PROJECT": OFFLINE_PROJECT,
-        }
-        outcome: dict[str, Any] = {}
-
-        def run() -> None:
-            try:
-                from dbt.cli.main import dbtRunner
-
-                outcome["result"] = dbtRunner().invoke(args)
-            except BaseException as exc:  # reported below, in the calling thread
-                outcome["exception"] = exc
-
-        with _environment(env), _refuse_google_auth():
-            worker = threading.Thread(target=run, name="dbt-compile-bigquery", daemon=True)
-            _COMPILE_THREADS.append(worker)
-            worker.start()
-            worker.join(timeout_s)
-            if worker.is_alive():
-                raise CheckError(
-                    f"dbt compile --target bigquery did not finish within {timeout_s:.0f} s. "
-                    "Something is probably waiting on Google (a connection retries for about "
-                    "600 s): keep run_query/introspection/is_incremental() out of compile."
-                )
-    if "exception" in outcome:
-        raise CheckError(f"dbt compile --target bigquery crashed: {outcome['exception']!r}")
-    result = outcome["result"]
-    if not result.success:
-        problems = []
-        if result.exception is not None:
-            problems.append(str(result.exception))
-        for node_result in getattr(result.result, "results", None) or []:
-            if str(node_result.status) in {"error", "fail", "runtime error"}:
-                problems.append(f"{node_result.node.unique_id}: {node_result.message}")
-        detail = "\n  ".join(problems) or "no detail (see logs/dbt.log)"
-        raise CheckError(f"dbt compile --target bigquery failed:\n  {detail}")
-    manifest = target_path / "manifest.json"
-    if not manifest.is_file():
-        raise CheckError(f"dbt compile succeeded but wrote no {manifest}")
-    return manifest
+    _dbt_offline(args, project_dir, timeout_s, manifest)
+    manifest_path = target_path / "manifest.json"
+    if not manifest_path.is_file():
+        raise CheckError(f"dbt compile succeeded but wrote no {manifest_path}")
+    return manifest_path
 
 
 # --------------------------------------------------------------------------------------
@@ -803,17 +895,28 @@ def check_manifest(
         uid: [d for d in n.get("depends_on", {}).get("nodes", []) if d in models]
         for uid, n in models.items()
     }
-    for uid in graphlib.TopologicalSorter(graph).static_order():
-        node = models[uid]
-        result = _check_node(node, analyzer, catalog, results, project_dir)
-        if result.ok:
-            result = _apply_sqlglot(node, result, sqlglot_mode, report)
-        if result.ok:
+    # One generation of the DAG at a time (the order static_order() gives): every model of a
+    # generation reads only earlier ones, so the catalog is sent to the analyzer once per
+    # generation instead of once per model.
+    sorter = graphlib.TopologicalSorter(graph)
+    sorter.prepare()
+    while sorter.is_active():
+        generation = sorter.get_ready()
+        passed = []
+        for uid in generation:
+            node = models[uid]
+            result = _check_node(node, analyzer, catalog, results, project_dir)
+            if result.ok:
+                result = _apply_sqlglot(node, result, sqlglot_mode, report)
+            if result.ok:
+                passed.append((node, result))
+            results[uid] = result
+            report.results.append(result)
+        for node, result in passed:
             path = _relation_path(node)
             if path is not None and node.get("config", {}).get("materialized") != "ephemeral":
                 catalog.add_table(path, [(c.name, c.type) for c in result.columns])
-        results[uid] = result
-        report.results.append(result)
+        sorter.done(*generation)
 
     # Analyses (analyses/*.sql) are queries people run, not relations: no model-shape rules,
     # nothing registered, but the same analyzer and catalog.
@@ -924,24 +1027,25 @@ def run(
     compile_first: bool = True,
     include_tests: bool = True,
     sqlglot_mode: str = "error",
+    manifest: Any = None,
 ) -> Report:
+    """Compile (unless compile_first is False) and check; `manifest` is an optional
+    parse_for_bigquery() result the compile starts from instead of parsing."""
     project_dir = Path(project_dir).resolve()
-    target = Path(target_path or project_dir / DEFAULT_TARGET_PATH)
-    if not target.is_absolute():
-        target = project_dir / target
+    target = _absolute_target(project_dir, target_path)
     compile_seconds = None
     if compile_first:
         started = time.monotonic()
-        manifest_path = compile_for_bigquery(project_dir, target, timeout_s)
+        manifest_path = compile_for_bigquery(project_dir, target, timeout_s, manifest=manifest)
         compile_seconds = time.monotonic() - started
     else:
         manifest_path = target / "manifest.json"
         if not manifest_path.is_file():
             raise CheckError(f"{manifest_path} does not exist: run without --skip-compile")
-    manifest = json.loads(manifest_path.read_text())
-    if manifest.get("metadata", {}).get("adapter_type") != "bigquery":
+    compiled = json.loads(manifest_path.read_text())
+    if compiled.get("metadata", {}).get("adapter_type") != "bigquery":
         raise CheckError(f"{manifest_path} was not compiled for BigQuery")
-    report = check_manifest(manifest, project_dir, include_tests, sqlglot_mode)
+    report = check_manifest(compiled, project_dir, include_tests, sqlglot_mode)
     report.compile_seconds = compile_seconds
     return report
 

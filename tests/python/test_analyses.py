@@ -123,12 +123,27 @@ def scored(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return database
 
 
-@pytest.fixture
-def run(scored: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    monkeypatch.setenv("NBA_DUCKDB_PATH", str(scored))
+@pytest.fixture(scope="module")
+def target(scored: Path) -> Path:
+    """The dbt target of the scored warehouse's build, shared by every analysis run of this
+    module as the runner's default target/analyses is by every run on a machine: dbt's
+    partial parse there serves them all instead of a full parse per run."""
+    return scored.parent / "target"
 
+
+@pytest.fixture
+def scored_env(scored: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runner's environment in this process as run_in(scored.parent) gives it to the
+    command line: dbt re-parses the project when the target it was given changes."""
+    env = demo_env(scored.parent)
+    for name in ("NBA_DUCKDB_PATH", "DBT_TARGET"):
+        monkeypatch.setenv(name, env[name])
+
+
+@pytest.fixture
+def run(scored: Path, target: Path, scored_env: None):
     def run_one(name: str, **dbt_vars: str) -> list[dict[str, object]]:
-        result = analyses.run_analysis(name, dbt_vars, scored, tmp_path / "target")
+        result = analyses.run_analysis(name, dbt_vars, scored, target)
         return result.records()
 
     return run_one
@@ -187,10 +202,9 @@ def test_tonights_edges_for_a_chosen_night(run, scored: Path) -> None:
         run("tonights_edges", game_date="2025-1-10")
 
 
-def test_runner_prints_the_night_it_used(scored: Path, monkeypatch, tmp_path, capsys) -> None:
-    monkeypatch.setenv("NBA_DUCKDB_PATH", str(scored))
+def test_runner_prints_the_night_it_used(target: Path, scored_env: None, capsys) -> None:
     code = analyses.main(
-        ["tonights_edges", "--var", "model_name=xgboost", "--target-path", str(tmp_path)]
+        ["tonights_edges", "--var", "model_name=xgboost", "--target-path", str(target)]
     )
     out = capsys.readouterr().out
     assert code == 0
@@ -274,7 +288,7 @@ def test_feature_health_over_season(run, scored: Path) -> None:
     assert len(only) == len(months)
 
 
-def test_runner_runs_from_the_command_line(scored: Path, tmp_path: Path) -> None:
+def test_runner_runs_from_the_command_line(scored: Path, target: Path) -> None:
     done = run_in(
         scored.parent,
         [
@@ -285,7 +299,7 @@ def test_runner_runs_from_the_command_line(scored: Path, tmp_path: Path) -> None
             "--var",
             "season=2018-19",
             "--target-path",
-            str(tmp_path),
+            str(target),
         ],
     )
     assert done.returncode == 0, done.stderr

@@ -18,8 +18,15 @@ def catalog() -> bq.Catalog:
     return catalog
 
 
-def test_every_model_compiles_for_bigquery_and_is_valid_googlesql(tmp_path):
-    report = bq.run(target_path=tmp_path / "bigquery")
+@pytest.fixture(scope="module")
+def parsed(tmp_path_factory: pytest.TempPathFactory):
+    """The project parsed for BigQuery once: each compile below starts from it, as a
+    second `dbt compile` with other --vars would otherwise parse the whole project again."""
+    return bq.parse_for_bigquery(target_path=tmp_path_factory.mktemp("bigquery-parse"))
+
+
+def test_every_model_compiles_for_bigquery_and_is_valid_googlesql(parsed, tmp_path):
+    report = bq.run(target_path=tmp_path / "bigquery", manifest=parsed)
     assert report.ok, report.format()
     models = {result.path for result in report.of("model")}
     assert "models/marts/player_game_summary.sql" in models
@@ -35,10 +42,11 @@ def test_every_model_compiles_for_bigquery_and_is_valid_googlesql(tmp_path):
     assert "4/4 analyses ok" in report.format().splitlines()[-1]
 
 
-def test_analyses_compile_to_googlesql_with_their_vars_set(tmp_path):
+def test_analyses_compile_to_googlesql_with_their_vars_set(parsed, tmp_path):
     """The var branches (a chosen night, a player id, a date bound, one feature) too."""
     manifest = bq.compile_for_bigquery(
         target_path=tmp_path / "bigquery",
+        manifest=parsed,
         vars={
             **bq.COMPILE_VARS,
             "game_date": "2025-01-10",

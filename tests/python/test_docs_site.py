@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DBT, REPO, run_in
+from conftest import DBT, REPO, run_in, start_from_demo_parse
 
 pytestmark = pytest.mark.slow
 
@@ -57,7 +57,7 @@ def chromium() -> str:
 
 @pytest.fixture(scope="module")
 def docs_target(demo_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("docs") / "target"
+    target = start_from_demo_parse(demo_warehouse, tmp_path_factory.mktemp("docs") / "target")
     done = run_in(
         demo_warehouse.parent,
         [
