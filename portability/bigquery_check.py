@@ -102,6 +102,10 @@ DEFAULT_TIMEOUT_S = 180.0  # a compile takes about 10 s; a connection attempt wo
 # dbt vars for the offline compile. `incremental: false` makes the incremental marts skip
 # is_incremental() (macros/nba/incremental_games.sql), which would need a connection.
 COMPILE_VARS: dict[str, Any] = {"incremental": False}
+# The second compile: incremental models as an incremental run renders them (their
+# `{{ this }}` reads and changed-rows predicates), checked against the first pass's catalog.
+INCREMENTAL_VARS: dict[str, Any] = {"incremental": "assume"}
+INCREMENTAL_SELECT = "config.materialized:incremental"
 
 # Every raw table the ingest loader writes has this schema (ingest/load.py).
 RAW_PAYLOAD_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -711,6 +715,9 @@ class Report:
     not_compiled_tests: int = 0
     compile_seconds: float | None = None
     analysis_seconds: float = 0.0
+    # What the model pass typed, for the incremental pass to analyse against.
+    catalog: Any = None
+    by_id: dict[str, NodeResult] = field(default_factory=dict)
 
     def of(self, resource_type: str) -> list[NodeResult]:
         return [r for r in self.results if r.resource_type == resource_type]
@@ -731,12 +738,17 @@ class Report:
             lines.append(_format_result(result))
         lines += [f"warning: {w}" for w in self.warnings]
         models, tests = self.of("model"), self.of("test")
-        analyses = self.of("analysis")
+        analyses, incremental = self.of("analysis"), self.of("incremental")
         bad_models = sum(not r.ok for r in models)
         bad_tests = sum(not r.ok for r in tests)
         bad_analyses = sum(not r.ok for r in analyses)
         bad_sources = sum(not r.ok for r in self.of("source") + self.of("seed"))
         total = f"BigQuery portability: {len(models) - bad_models}/{len(models)} models ok"
+        if incremental:
+            bad_incremental = sum(not r.ok for r in incremental)
+            total += (
+                f", {len(incremental) - bad_incremental}/{len(incremental)} incremental runs ok"
+            )
         if analyses:
             total += f", {len(analyses) - bad_analyses}/{len(analyses)} analyses ok"
         if tests or self.not_compiled_tests:
@@ -942,6 +954,39 @@ def check_manifest(
             report.results.append(result)
 
     report.analysis_seconds = time.monotonic() - started
+    report.catalog, report.by_id = catalog, results
+    return report
+
+
+def check_incremental_runs(
+    manifest: dict[str, Any] | Path,
+    report: Report,
+    project_dir: Path = REPO,
+    sqlglot_mode: str = "error",
+    analyzer: GoogleSqlAnalyzer | None = None,
+) -> Report:
+    """Analyse the incremental models of a manifest compiled with INCREMENTAL_VARS against
+    the catalog `report`'s model pass built (their own tables included, for `{{ this }}`);
+    the results join `report` as resource type `incremental`."""
+    if not isinstance(manifest, dict):
+        manifest = json.loads(Path(manifest).read_text())
+    if report.catalog is None:
+        raise CheckError("the incremental pass needs the model pass's catalog")
+    analyzer = analyzer or get_analyzer()
+    started = time.monotonic()
+    for _, node in sorted(manifest.get("nodes", {}).items()):
+        if node.get("resource_type") != "model":
+            continue
+        if node.get("config", {}).get("materialized") != "incremental":
+            continue
+        result = _check_node(node, analyzer, report.catalog, report.by_id, Path(project_dir))
+        if result.ok:
+            result = _apply_sqlglot(node, result, sqlglot_mode, report)
+        result.resource_type = "incremental"
+        result.path = f"{result.path} (incremental run)"
+        result.columns = []
+        report.results.append(result)
+    report.analysis_seconds += time.monotonic() - started
     return report
 
 
@@ -1033,19 +1078,36 @@ def run(
     parse_for_bigquery() result the compile starts from instead of parsing."""
     project_dir = Path(project_dir).resolve()
     target = _absolute_target(project_dir, target_path)
+    incremental_target = target.with_name(target.name + "-incremental")
     compile_seconds = None
     if compile_first:
         started = time.monotonic()
+        if manifest is None:
+            manifest = parse_for_bigquery(project_dir, target, timeout_s)
         manifest_path = compile_for_bigquery(project_dir, target, timeout_s, manifest=manifest)
+        compiled = json.loads(manifest_path.read_text())
+        # The same parse again, the incremental models rendered as an incremental run.
+        incremental_path = compile_for_bigquery(
+            project_dir,
+            incremental_target,
+            timeout_s,
+            select=INCREMENTAL_SELECT,
+            vars=INCREMENTAL_VARS,
+            indirect_selection="empty",
+            manifest=manifest,
+        )
         compile_seconds = time.monotonic() - started
     else:
         manifest_path = target / "manifest.json"
-        if not manifest_path.is_file():
-            raise CheckError(f"{manifest_path} does not exist: run without --skip-compile")
-    compiled = json.loads(manifest_path.read_text())
+        incremental_path = incremental_target / "manifest.json"
+        for path in (manifest_path, incremental_path):
+            if not path.is_file():
+                raise CheckError(f"{path} does not exist: run without --skip-compile")
+        compiled = json.loads(manifest_path.read_text())
     if compiled.get("metadata", {}).get("adapter_type") != "bigquery":
         raise CheckError(f"{manifest_path} was not compiled for BigQuery")
     report = check_manifest(compiled, project_dir, include_tests, sqlglot_mode)
+    check_incremental_runs(incremental_path, report, project_dir, sqlglot_mode)
     report.compile_seconds = compile_seconds
     return report
 

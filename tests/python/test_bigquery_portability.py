@@ -40,6 +40,25 @@ def test_every_model_compiles_for_bigquery_and_is_valid_googlesql(parsed, tmp_pa
         "analyses/feature_health_over_season.sql",
     }
     assert "4/4 analyses ok" in report.format().splitlines()[-1]
+    # The incremental models again, as an incremental run renders them ({{ this }} reads,
+    # only new payloads / changed games), analysed against the tables the model pass typed.
+    incremental = {result.path for result in report.of("incremental")}
+    assert incremental == {
+        f"models/{path}.sql (incremental run)"
+        for path in (
+            "staging/nba_stats/base/base_nba_stats__player_game_logs",
+            "staging/nba_stats/base/base_nba_stats__team_game_logs",
+            "staging/nba_stats/base/base_nba_stats__play_by_play_shots",
+            "marts/player_game_summary",
+            "marts/team_offense_game_summary",
+            "marts/team_defense_game_summary",
+        )
+    }
+    compiled = json.loads(
+        (tmp_path / "bigquery-incremental" / "manifest.json").read_text(encoding="utf-8")
+    )
+    summary = compiled["nodes"]["model.nba_props_warehouse.player_game_summary"]
+    assert "select max(source_fetched_at) from" in summary["compiled_code"]
 
 
 def test_analyses_compile_to_googlesql_with_their_vars_set(parsed, tmp_path):
@@ -169,3 +188,29 @@ def test_manifest_check_registers_models_in_dag_order_and_blocks_downstream():
     assert "duplicate" in status["dupes"].message
     assert not report.ok
     assert "FAIL" in report.format().splitlines()[-1]
+
+
+def test_duckdb_only_sql_in_an_incremental_branch_fails_the_incremental_pass(catalog):
+    """What only an incremental run renders is checked too: a `::` cast there fails."""
+
+    def manifest(sql: str) -> dict:
+        return {
+            "nodes": {
+                "model.p.m": {
+                    "unique_id": "model.p.m",
+                    "resource_type": "model",
+                    "original_file_path": "models/m.sql",
+                    "config": {"materialized": "incremental"},
+                    "depends_on": {"nodes": []},
+                    "compiled_code": sql,
+                }
+            }
+        }
+
+    good = bq.Report(results=[], catalog=catalog)
+    bq.check_incremental_runs(manifest("select cast(x as string) as y from t"), good)
+    assert [r.status for r in good.of("incremental")] == ["ok"]
+    bad = bq.Report(results=[], catalog=catalog)
+    bq.check_incremental_runs(manifest("select x::string as y from t"), bad)
+    assert [r.status for r in bad.of("incremental")] == ["error"]
+    assert "incremental runs ok" in bad.format().splitlines()[-1] and not bad.ok
