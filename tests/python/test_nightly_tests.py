@@ -78,6 +78,8 @@ def test_every_data_test_runs_exactly_once_at_night(nightly: Path) -> None:
         folded += _folded(sql)
     own_nodes = {name for name in nightly_nodes if BUNDLE not in name}
 
+    # The default selection (plain `dbt build`, `make test`) runs them one by one instead.
+    assert not any(BUNDLE in name for name in every_test)
     assert len(folded) == len(set(folded)), "a test is folded into two bundles"
     assert not set(folded) & own_nodes, "a test runs both folded and as its own node"
     assert set(folded) | own_nodes == every_test, "not run at night: " + ", ".join(
@@ -85,11 +87,6 @@ def test_every_data_test_runs_exactly_once_at_night(nightly: Path) -> None:
     )
     # Far fewer nodes: the point of folding (dbt's cost is per node).
     assert len(nightly_nodes) * 5 < len(every_test)
-
-
-def test_the_default_selection_leaves_the_bundles_out(nightly: Path) -> None:
-    default = _names(_dbt(nightly, "ls", "--resource-type", "test", "--output", "name", "-q"))
-    assert default and not any(BUNDLE in name for name in default)
 
 
 def test_a_failing_folded_test_fails_its_bundle_by_name(nightly: Path, tmp_path: Path) -> None:
