@@ -224,13 +224,20 @@ def _display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def _after(entry: BundleEntry, through: date) -> bool:
-    if entry.game_date is not None:
-        return date.fromisoformat(entry.game_date) > through
-    date_to = entry.params.get("DateTo")
+def payload_day(params: Mapping[str, str], game_date: str | None = None) -> date | None:
+    """The game date a payload holds: a per-game payload's own date, else a daily
+    leaguegamelog's DateTo; None for whole-season payloads, which hold no single day."""
+    if game_date is not None:
+        return date.fromisoformat(game_date)
+    date_to = params.get("DateTo")
     if not date_to:
-        return False
-    return datetime.strptime(date_to, nba_stats.API_DATE_FORMAT).date() > through
+        return None
+    return datetime.strptime(date_to, nba_stats.API_DATE_FORMAT).date()
+
+
+def _after(day: date | None, through: date | None) -> bool:
+    """Left out of a replay up to `through` (whole-season payloads always land)."""
+    return through is not None and day is not None and day > through
 
 
 def land_bundled(
@@ -251,7 +258,7 @@ def land_bundled(
         part = LandSummary()
         shown = _display_path(path)
         for entry in read_bundle_file(path, entity, season):
-            if through is not None and _after(entry, through):
+            if _after(payload_day(entry.params, entry.game_date), through):
                 continue
             landed = zone.land(
                 nba_stats.SOURCE,
@@ -292,8 +299,10 @@ def land_from_shared(
     shared_dir: str | os.PathLike[str] = DEFAULT_SHARED_DIR,
     seasons: Iterable[str] | None = None,
     zone: LandingZone | None = None,
+    through: date | None = None,
 ) -> LandSummary | None:
-    """Returns None, after saying why, when the shared folder is not there."""
+    """Returns None, after saying why, when the shared folder is not there. With `through`,
+    as land_bundled: only the daily payloads up to that game date (and their line files)."""
     shared = Path(shared_dir)
     try:
         _require_shared(shared)
@@ -305,13 +314,18 @@ def land_from_shared(
     total = LandSummary()
     wanted = list(seasons or SHARED_SEASONS)
     for season in track(wanted, "land shared", unit="season"):
-        for entity, payloads in (
-            (nba_stats.PLAYER_GAME_LOGS, player_payloads(shared, season, label)),
-            (nba_stats.TEAM_GAME_LOGS, team_payloads(shared, season, label)),
-            (nba_stats_pbp.PLAY_BY_PLAY, (p for p, _ in pbp_payloads(shared, season, label))),
+        for entity, dated in (
+            (
+                nba_stats.PLAYER_GAME_LOGS,
+                ((p, None) for p in player_payloads(shared, season, label)),
+            ),
+            (nba_stats.TEAM_GAME_LOGS, ((p, None) for p in team_payloads(shared, season, label))),
+            (nba_stats_pbp.PLAY_BY_PLAY, pbp_payloads(shared, season, label)),
         ):
             part = LandSummary()
-            for payload in payloads:
+            for payload, game_date in dated:
+                if _after(payload_day(payload.params, game_date), through):
+                    continue
                 landed = zone.land(
                     nba_stats.SOURCE,
                     entity,
@@ -333,5 +347,5 @@ def land_from_shared(
                 )
             total.add(part)
     if seasons is None or bundled_lines.PICKEM_SEASON in set(seasons):
-        total.add(_summary(bundled_lines.land_shared_lines(zone, shared)))
+        total.add(_summary(bundled_lines.land_shared_lines(zone, shared, through)))
     return total

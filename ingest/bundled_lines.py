@@ -94,6 +94,11 @@ def read_lines_bundle(path: Path) -> Iterator[dict[str, object]]:
             yield json.loads(line)
 
 
+def _last_line_day(through: date | None) -> date | None:
+    """The last line-file date a replay up to `through` lands (D + 2: module docstring)."""
+    return through + timedelta(days=2) if through is not None else None
+
+
 def land_bundled_lines(
     zone: LandingZone,
     bundle_dir: str | os.PathLike[str],
@@ -107,7 +112,7 @@ def land_bundled_lines(
     if not path.is_file():
         log.warning("no bundled pick'em lines at %s", path)
         return []
-    last_day = through + timedelta(days=2) if through is not None else None
+    last_day = _last_line_day(through)
     landed: list[Landed] = []
     for record in read_lines_bundle(path):
         day = date.fromisoformat(str(record["file_date"]))
@@ -130,8 +135,12 @@ def land_bundled_lines(
     return landed
 
 
-def land_shared_lines(zone: LandingZone, shared_dir: str | os.PathLike[str]) -> list[Landed]:
-    """The same files straight from ../shared/data (the full backfill)."""
+def land_shared_lines(
+    zone: LandingZone, shared_dir: str | os.PathLike[str], through: date | None = None
+) -> list[Landed]:
+    """The same files straight from ../shared/data (the full backfill), dated up to
+    `through` + 2 days when given, as land_bundled_lines."""
+    last_day = _last_line_day(through)
     landed = [
         zone.land(
             pickem_lines.SOURCE,
@@ -143,6 +152,7 @@ def land_shared_lines(zone: LandingZone, shared_dir: str | os.PathLike[str]) -> 
             extension="csv",
         )
         for f in shared_files(shared_dir)
+        if last_day is None or f.file_date <= last_day
     ]
     if landed:
         log.info("pick'em lines from %s: %d files", shared_dir, len(landed))

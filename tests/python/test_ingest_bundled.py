@@ -225,6 +225,29 @@ def test_land_from_shared_reconstructs_team_logs_and_matches_the_bundle(tmp_path
     assert (from_bundle.written, from_bundle.unchanged) == (0, 163 + 84)
 
 
+def test_shared_backfill_through_a_night_lands_what_the_bundled_replay_lands(
+    tmp_path: Path,
+) -> None:
+    """`through` means the same from ../shared/data as from the bundle: the daily payloads up
+    to that game date and the line files up to two days later, byte for byte."""
+    shared = shared_or_skip()
+    night = date(2024, 11, 15)
+    zone = LandingZone(tmp_path / "landing")
+    from_shared = bundled.land_from_shared(
+        shared_dir=shared, seasons=["2024-25"], zone=zone, through=night
+    )
+    assert from_shared is not None and 0 < from_shared.written < 163 + 84
+    days = [
+        bundled.payload_day(json.loads(zone.read(landed.path))["parameters"])
+        for landed in zone.iter_payloads("nba_stats", "player_game_logs")
+    ]
+    assert max(d for d in days if d is not None) == night
+    from_bundle = bundled.land_bundled(
+        seasons=["2024-25"], bundle_dir=BUNDLE, zone=zone, through=night
+    )
+    assert (from_bundle.written, from_bundle.unchanged) == (0, from_shared.written)
+
+
 def test_bundle_lines_have_exactly_the_documented_keys() -> None:
     path = bundled.bundle_path(BUNDLE, nba_stats.PLAYER_GAME_LOGS, "2024-25")
     with gzip.open(path, "rt", encoding="utf-8") as fh:
