@@ -14,14 +14,12 @@ from pipeline.bench import landing, pbp_volume
 from pipeline.bench.context import Bench, db_size
 from pipeline.bench.proc import python_args
 from pipeline.bench.worker import parse_result
+from pipeline.commands import NIGHTLY_ONLY
 
 log = logging.getLogger(__name__)
 
 ROLLING_MODEL = "int_player_games_rolled_to_form"
 FEATURE_SELECTOR = "+ml_feature_store,path:models/ml"
-# An explicit --select brings back the nightly-only test bundles (selectors.yml); the
-# feature-store figure measures the individual tests, as the full build does.
-NIGHTLY_ONLY_TESTS = "test_name:declared_data_tests_pass"
 SHOT_ZONE_MODELS = (
     "base_nba_stats__play_by_play_shots",
     "stg_nba_stats__play_by_play_shots",
@@ -191,7 +189,12 @@ def case_features(bench: Bench) -> None:
     for _ in range(bench.runs):
         bench.activate("built")
         build, times = bench.dbt(
-            "build", "--select", FEATURE_SELECTOR, "--exclude", NIGHTLY_ONLY_TESTS
+            # As `nba-props build --select`: the individual tests, as the full build runs them.
+            "build",
+            "--select",
+            FEATURE_SELECTOR,
+            "--exclude",
+            NIGHTLY_ONLY,
         )
         assert times is not None
         bench.facts["feature_store_nodes"] = dict(times.counts)
