@@ -3,6 +3,8 @@ then the next day. The payloads are exactly those `ingest shared` lands."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -26,3 +28,16 @@ def last_game_day(shared_dir: Path, season: str = bundled.SHARED_SEASONS[-1]) ->
         for p in bundled.player_payloads(shared_dir, season, bundled.SHARED_LABEL)
     )
     return max(day for day in days if day is not None)
+
+
+def landed_files(root: Path) -> set[Path]:
+    """Every file under a landing root, relative to it."""
+    return {path.relative_to(root) for path in root.rglob("*") if path.is_file()}
+
+
+def copy_files(root: Path, files: Iterable[Path], to: Path) -> None:
+    """Copy landed files (relative to `root`) to the same places under a fresh `to`."""
+    shutil.rmtree(to, ignore_errors=True)
+    for relative in files:
+        (to / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / relative, to / relative)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from itertools import islice
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from ingest import bundled
 from ingest.landing import LandingZone
 from ingest.sources import nba_stats, nba_stats_pbp
-from pipeline.bench import cli, direct, pbp_volume, rolling
+from pipeline.bench import cli, direct, landing, pbp_volume, rolling
 from pipeline.bench.dbt_results import models_in_dag_order, read_run_results
 
 REPO = Path(__file__).resolve().parents[2]
@@ -201,3 +202,20 @@ def test_direct_tests_run_every_compiled_data_test_and_catch_a_failure(
         )
     with pytest.raises(AssertionError, match=r"not_null_player_game_summary_points"):
         direct.run_direct_tests(db, target)
+
+
+def test_day_only_landing_holds_exactly_the_new_days_payloads(tmp_path: Path) -> None:
+    """The fixed-cost figure runs the nightly on the last day's payloads alone: the copy must
+    be what landing that day added (payloads and their manifests), nothing earlier."""
+    root, day_only = tmp_path / "landing", tmp_path / "day-only"
+    day = date(2025, 4, 13)
+    bundled.land_bundled(root, seasons=["2024-25"], through=date(2025, 4, 12))
+    before = landing.landed_files(root)
+    bundled.land_bundled(root, seasons=["2024-25"], through=day)
+    added = landing.landed_files(root) - before
+    landing.copy_files(root, added, day_only)
+
+    assert landing.landed_files(day_only) == added
+    payloads = [p for p in added if not p.name.endswith(".manifest.json")]
+    assert payloads and len(added) == 2 * len(payloads)  # each payload with its manifest
+    assert all(day.isoformat() in p.name for p in payloads), sorted(map(str, payloads))
