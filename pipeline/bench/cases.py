@@ -14,7 +14,7 @@ from pipeline.bench import landing, pbp_volume
 from pipeline.bench.context import Bench, db_size
 from pipeline.bench.proc import python_args
 from pipeline.bench.worker import parse_result
-from pipeline.commands import NIGHTLY_ONLY
+from pipeline.commands import NIGHTLY, NIGHTLY_LOG, NIGHTLY_ONLY
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ def case_incremental(bench: Bench) -> None:
     for _ in range(bench.runs):
         bench.activate("before-last-day")
         load = bench.step(python_args("-m", "ingest", "load"), landing="incremental")
-        build, times = bench.dbt("build", "--selector", "nightly", landing="incremental")
+        build, times = bench.dbt("build", *NIGHTLY, *NIGHTLY_LOG, landing="incremental")
         assert times is not None
         rows = _count(
             bench, f"select count(*) from marts.player_game_summary where game_date = '{day}'"
@@ -165,7 +165,7 @@ def case_incremental(bench: Bench) -> None:
         bench.facts["incremental_day_player_rows"] = rows
         bench.facts["incremental_nodes"] = dict(times.counts)
         bench.record("inc_load", f"one game day ({day}): load its payloads", load.seconds, load)
-        bench.record("inc_build", "  dbt build --selector nightly (wall)", build.seconds, build)
+        bench.record("inc_build", "  nba-props build --nightly (wall)", build.seconds, build)
         bench.record(
             "inc_startup",
             "    dbt start-up, parse, artifacts (wall minus dbt's elapsed)",
@@ -190,11 +190,11 @@ def _nightly_fixed_cost(bench: Bench) -> None:
     the selection (start-up, parse, every node's compile and materialization)."""
     bench.fresh_active()
     bench.step(python_args("-m", "ingest", "load"), landing="day-only")
-    bench.dbt("build", "--selector", "nightly", landing="day-only")
+    bench.dbt("build", *NIGHTLY, *NIGHTLY_LOG, landing="day-only")
     bench.save_active("day-only")
     for _ in range(bench.runs):
         bench.activate("day-only")
-        build, times = bench.dbt("build", "--selector", "nightly", landing="day-only")
+        build, times = bench.dbt("build", *NIGHTLY, *NIGHTLY_LOG, landing="day-only")
         assert times is not None
         bench.record(
             "floor_build",

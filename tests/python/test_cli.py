@@ -382,3 +382,23 @@ def test_the_dbt_bar_steps_once_per_finished_node_out_of_dbts_own_total() -> Non
     assert tracker.statuses == {"success": 1, "pass": 1, "fail": 1}
     tracker.close()
     assert tracker.bar is None
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["build", "--nightly"], ["build", "--selector", "nightly", "--log-level-file", "info"]),
+        (["-v", "build", "--nightly"], ["build", "--selector", "nightly"]),
+        (["build", "--select", "player_game_summary"], None),
+    ],
+)
+def test_nightly_build_logs_to_file_at_info_unless_verbose(
+    argv: list[str], expected: list[str] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(commands, "run_dbt", lambda args: calls.append(list(args)) or True)
+    assert cli.main(argv) == 0
+    if expected is None:
+        assert "--log-level-file" not in calls[0]
+    else:
+        assert calls == [expected]
