@@ -768,7 +768,7 @@ class Report:
 
 def _format_result(result: NodeResult) -> str:
     label = {"ok": "ok", "error": "ERROR", "blocked": "BLOCKED"}[result.status]
-    line = f"{label:<8}{result.resource_type:<9}{result.path}"
+    line = f"{label:<8}{result.resource_type:<12}{result.path}"
     if result.ok:
         if result.columns:
             line += f"  ({len(result.columns)} columns)"

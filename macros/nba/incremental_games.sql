@@ -24,6 +24,7 @@
     landed after their box score. -#}
 {% macro changed_games_predicate(game_id_column, shot_zones=none) -%}
     {%- if incremental_enabled() -%}
+    {%- do require_watermark_column('source_fetched_at') -%}
     {{ game_id_column }} in (
         select game_id
         from {{ ref('int_team_game_box_scores_unified') }}
@@ -64,6 +65,7 @@
     stats_nba_result_set_rows. -#}
 {% macro payloads_not_yet_parsed(source_relation) -%}
     {%- if incremental_enabled() -%}
+    {%- do require_watermark_column('source_landed_path') -%}
     (
         select *
         from {{ source_relation }}
@@ -71,5 +73,25 @@
     ) as payloads_not_yet_parsed
     {%- else -%}
     {{ source_relation }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- An incremental model reads its watermark column from the table already built. A table
+    built by an older version of the project may not have it, and the warehouse's own error
+    ("column not found") would not say what to do; this one does. Skipped where nothing is
+    executed (parsing, the offline BigQuery check's assumed incremental compile). -#}
+{% macro require_watermark_column(column) -%}
+    {%- if not execute or var('incremental', true) == 'assume' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set built = adapter.get_columns_in_relation(this) | map(attribute='name')
+        | map('lower') | list -%}
+    {%- if column not in built -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ " has no " ~ column ~ " column: it was built by an older version of this"
+            ~ " project. Rebuild it from scratch: nba-props build --full-refresh"
+            ~ " (or dbt build --full-refresh --select " ~ this.identifier ~ ")."
+        ) }}
     {%- endif -%}
 {%- endmacro %}

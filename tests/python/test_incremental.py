@@ -150,3 +150,17 @@ def test_one_new_night_rebuilds_only_its_games(tmp_path: Path) -> None:
         for table in BASE_TABLES + STAGING_TABLES:
             full = con.execute(f"select * from staging.{table} order by all").fetchall()
             assert full == staged[table], f"{table} differs between incremental and full builds"
+
+    # A mart built by an older version of the project, without the watermark column: the run
+    # stops with what to do, not the warehouse's "column not found".
+    with duckdb.connect(db) as con:
+        con.execute("alter table marts.team_offense_game_summary drop column source_fetched_at")
+    done = subprocess.run(
+        [DBT, "run", "--select", "team_offense_game_summary", "--target-path",
+         str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        cwd=REPO, env={**demo_env(tmp_path), "NBA_LANDING_FSYNC": "0"},
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "has no source_fetched_at column" in done.stdout, done.stdout[-3000:]
+    assert "nba-props build --full-refresh" in done.stdout
