@@ -35,26 +35,63 @@ per_feature as (
     where false
 )
 {%- else -%}
-    per_feature as (
+    -- Every feature's statistics in one pass over the store (a scan per feature took most of
+    -- this model's time), then one row per feature.
+    per_date as (
+        select
+            game_date,
+            season,
+            {%- for feature in features %}
+                count({{ feature }}) as non_null_{{ loop.index }},
+                avg({{ feature }}) as mean_{{ loop.index }},
+                stddev_samp({{ feature }}) as std_{{ loop.index }},
+            {%- endfor %}
+            count(*) as row_count,
+            sum(case when quality_tier = 'complete' then 1 else 0 end) as complete_rows,
+            sum(case when quality_tier = 'partial' then 1 else 0 end) as partial_rows,
+            sum(case when quality_tier = 'cold_start' then 1 else 0 end) as cold_start_rows
+        from store
+        group by game_date, season
+    ),
+
+    feature_list as (
         {%- for feature in features %}
             select
-                game_date,
-                season,
                 '{{ feature }}' as feature_name,
-                {{ loop.index }} as feature_order,
-                count(*) as row_count,
-                count({{ feature }}) as non_null_count,
-                avg({{ feature }}) as mean_value,
-                stddev_samp({{ feature }}) as std_value,
-                sum(case when quality_tier = 'complete' then 1 else 0 end) as complete_rows,
-                sum(case when quality_tier = 'partial' then 1 else 0 end) as partial_rows,
-                sum(case when quality_tier = 'cold_start' then 1 else 0 end) as cold_start_rows
-            from store
-            group by game_date, season
+                {{ loop.index }} as feature_order
             {%- if not loop.last %}
                 union all
             {%- endif %}
         {%- endfor %}
+    ),
+
+    per_feature as (
+        select
+            per_date.game_date,
+            per_date.season,
+            feature_list.feature_name,
+            feature_list.feature_order,
+            per_date.row_count,
+            case feature_list.feature_order
+                {%- for feature in features %}
+                    when {{ loop.index }} then per_date.non_null_{{ loop.index }}
+                {%- endfor %}
+            end as non_null_count,
+            case feature_list.feature_order
+                {%- for feature in features %}
+                    when {{ loop.index }} then per_date.mean_{{ loop.index }}
+                {%- endfor %}
+            end as mean_value,
+            case feature_list.feature_order
+                {%- for feature in features %}
+                    when {{ loop.index }} then per_date.std_{{ loop.index }}
+                {%- endfor %}
+            end as std_value,
+            per_date.complete_rows,
+            per_date.partial_rows,
+            per_date.cold_start_rows
+        from per_date
+        cross join feature_list
     )
 {%- endif %}
 
