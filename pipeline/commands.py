@@ -94,8 +94,8 @@ def load(args: argparse.Namespace, root: str | None, dry_run: bool) -> int:
 NIGHTLY_ONLY = "test_name:declared_data_tests_pass"
 NIGHTLY = ("--selector", "nightly")
 # The nightly's log file at info, not dbt's default debug: the debug file log writes every
-# statement of every node (~150,000 lines a night at ten seasons), which costs the run about
-# 0.4 s of dbt's GIL-bound Python, and the SQL each node ran is in target/run/ anyway.
+# statement of every node (~23,000 lines, 1 MB a night), which costs the run about 0.4 s
+# of dbt's GIL-bound Python, and the SQL each node ran is in target/run/ anyway.
 # `nba-props -v build --nightly` keeps the debug file log.
 NIGHTLY_LOG = ("--log-level-file", "info")
 

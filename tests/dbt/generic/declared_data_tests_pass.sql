@@ -4,7 +4,7 @@
     model, seed or source, rendered by that test's own macro with its own arguments and run
     as one query. It fails with one row per failing declared test: its name and how many
     rows it returned. `dbt build --selector nightly` runs this instead of the tests it
-    stands for (selectors.yml), because dbt spends about 17 ms on every test node and a
+    stands for (selectors.yml), because dbt spends tens of ms on every test node and a
     query costs a few (README, Benchmark); the default selection runs the individual tests
     and leaves this out. Which tests it stands for: declared_test_queries.
 -#}
