@@ -1,0 +1,135 @@
+"""The feature contract: the ordered feature list of `ml_feature_store`, read from its dbt YAML.
+
+The YAML is the only place the list lives. Columns with `meta.feature: true` are model inputs,
+ordered by `meta.feature_order`; `meta.required` marks the ones the store counts in
+`missing_required_features`. Colleagues add features by editing that YAML, so nothing here
+names a feature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CONTRACT_YAML = REPO / "models" / "ml" / "_ml__models.yml"
+DEFAULT_DBT_PROJECT = REPO / "dbt_project.yml"
+STORE_MODEL = "ml_feature_store"
+# Feature names end up inside SQL select lists; anything else is refused rather than quoted.
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class ContractError(ValueError):
+    """The YAML does not describe a usable, unambiguous feature list."""
+
+
+@dataclass(frozen=True)
+class FeatureContract:
+    features: tuple[str, ...]
+    required: frozenset[str]
+    feature_version: str | None
+    source: str
+
+    @property
+    def fingerprint(self) -> str:
+        """Short hash of the ordered list: equal lists, equal fingerprints."""
+        return hashlib.sha256("\n".join(self.features).encode()).hexdigest()[:12]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "required_features": [f for f in self.features if f in self.required],
+            "feature_version": self.feature_version,
+            "feature_fingerprint": self.fingerprint,
+            "contract_source": self.source,
+        }
+
+
+def _meta(column: Mapping[str, Any]) -> Mapping[str, Any]:
+    # dbt accepts meta at the column root or under config (newer style); read both.
+    meta = dict(column.get("meta") or {})
+    meta.update((column.get("config") or {}).get("meta") or {})
+    return meta
+
+
+def _version_from_model(model: Mapping[str, Any]) -> str | None:
+    meta = dict(model.get("meta") or {})
+    meta.update((model.get("config") or {}).get("meta") or {})
+    value = meta.get("feature_version")
+    return str(value) if value is not None else None
+
+
+def _version_from_project(dbt_project: Path) -> str | None:
+    if not dbt_project.is_file():
+        return None
+    project = yaml.safe_load(dbt_project.read_text()) or {}
+    value = (project.get("vars") or {}).get("feature_version")
+    return str(value) if value is not None else None
+
+
+def parse_contract(
+    document: Mapping[str, Any],
+    source: str,
+    model_name: str = STORE_MODEL,
+    project_feature_version: str | None = None,
+) -> FeatureContract:
+    models = [m for m in document.get("models") or [] if m.get("name") == model_name]
+    if len(models) != 1:
+        raise ContractError(f"{source}: expected one model named {model_name}, found {len(models)}")
+    (model,) = models
+    ordered: list[tuple[int, str]] = []
+    required: set[str] = set()
+    for column in model.get("columns") or []:
+        meta = _meta(column)
+        if not meta.get("feature"):
+            continue
+        name = str(column.get("name"))
+        if not IDENTIFIER.match(name):
+            raise ContractError(f"{source}: feature name {name!r} is not a plain identifier")
+        order = meta.get("feature_order")
+        if not isinstance(order, int) or isinstance(order, bool):
+            raise ContractError(f"{source}: feature {name} has no integer meta.feature_order")
+        ordered.append((order, name))
+        if meta.get("required"):
+            required.add(name)
+    if not ordered:
+        raise ContractError(f"{source}: {model_name} has no column with meta.feature: true")
+    orders = [o for o, _ in ordered]
+    names = [n for _, n in ordered]
+    if len(set(orders)) != len(orders):
+        dupes = sorted({o for o in orders if orders.count(o) > 1})
+        raise ContractError(f"{source}: feature_order values repeat: {dupes}")
+    if len(set(names)) != len(names):
+        raise ContractError(f"{source}: a feature column is listed twice")
+    # The model's own meta wins; otherwise the dbt var the SQL reads. When neither is set the
+    # store's feature_version column is the authority (checked when data is read).
+    version = _version_from_model(model) or project_feature_version
+    return FeatureContract(
+        features=tuple(name for _, name in sorted(ordered)),
+        required=frozenset(required),
+        feature_version=version,
+        source=source,
+    )
+
+
+def read_contract(
+    path: Path = DEFAULT_CONTRACT_YAML,
+    model_name: str = STORE_MODEL,
+    dbt_project: Path = DEFAULT_DBT_PROJECT,
+) -> FeatureContract:
+    """The ordered feature list (and required flags, feature version) from the dbt YAML."""
+    if not path.is_file():
+        raise ContractError(f"feature contract YAML not found: {path}")
+    document = yaml.safe_load(path.read_text()) or {}
+    return parse_contract(
+        document,
+        source=str(path.relative_to(REPO) if path.is_relative_to(REPO) else path),
+        model_name=model_name,
+        project_feature_version=_version_from_project(dbt_project),
+    )

@@ -1,0 +1,1 @@
+"""Offline checks that the dbt project stays portable between DuckDB and BigQuery."""
