@@ -6,95 +6,23 @@
 
 with
 
-payloads as (
-    select
-        landed_path,
-        fetched_at,
-        payload,
-        {{ parse_utc_timestamp(json_text('payload', '$.timestamp')) }} as history_snapshot_at,
-        coalesce({{ json_text('payload', '$.data.id') }}, {{ json_text('payload', '$.id') }})
-            as event_id,
-        {{ parse_utc_timestamp(
-            'coalesce(' ~ json_text('payload', '$.data.commence_time') ~ ', '
-            ~ json_text('payload', '$.commence_time') ~ ')') }} as commence_at,
-        coalesce(
-            {{ json_text('payload', '$.data.home_team') }},
-            {{ json_text('payload', '$.home_team') }}
-        ) as home_team_name,
-        coalesce(
-            {{ json_text('payload', '$.data.away_team') }},
-            {{ json_text('payload', '$.away_team') }}
-        ) as away_team_name
-    from {{ source('odds_api', 'game_lines') }}
-),
-
-bookmakers as (
-    select
-        landed_path,
-        fetched_at,
-        history_snapshot_at,
-        event_id,
-        commence_at,
-        home_team_name,
-        away_team_name,
-        bookmaker
-    from (
-        {{ unnest_json_array(
-            'payloads', 'payload', '$.data.bookmakers', 'bookmaker', 'bookmaker_index'
-        ) }}
-    ) as historical
-    union all
-    select
-        landed_path,
-        fetched_at,
-        history_snapshot_at,
-        event_id,
-        commence_at,
-        home_team_name,
-        away_team_name,
-        bookmaker
-    from (
-        {{ unnest_json_array(
-            'payloads', 'payload', '$.bookmakers', 'bookmaker', 'bookmaker_index'
-        ) }}
-    ) as live
-),
-
-markets as (
-    select
-        landed_path,
-        fetched_at,
-        history_snapshot_at,
-        event_id,
-        commence_at,
-        home_team_name,
-        away_team_name,
-        bookmaker,
-        market
-    from (
-        {{ unnest_json_array('bookmakers', 'bookmaker', '$.markets', 'market', 'market_index') }}
-    ) as unnested
-    where {{ json_text('market', '$.key') }} in ('spreads', 'totals')
-),
-
 outcomes as (
     select
-        landed_path,
-        fetched_at,
-        coalesce(history_snapshot_at, fetched_at) as snapshot_at,
+        source_landed_path as landed_path,
+        source_fetched_at as fetched_at,
+        coalesce(history_snapshot_at, source_fetched_at) as snapshot_at,
         event_id,
         commence_at,
         home_team_name,
         away_team_name,
-        {{ json_text('bookmaker', '$.key') }} as book_key,
-        {{ json_text('bookmaker', '$.title') }} as book_title,
-        {{ json_text('market', '$.key') }} as market_key,
-        {{ json_text('outcome', '$.name') }} as outcome_name,
-        {{ dbt.safe_cast(json_text('outcome', '$.point'), dbt.type_float()) }} as point,
-        {{ dbt.safe_cast(json_text('outcome', '$.price'), dbt.type_float()) }} as price
-    from (
-        {{ unnest_json_array('markets', 'market', '$.outcomes', 'outcome', 'outcome_index') }}
-    ) as unnested
+        book_key,
+        book_title,
+        market_key,
+        outcome_name,
+        point,
+        price
+    from {{ ref('base_odds_api__market_outcomes') }}
+    where raw_table = 'game_lines' and market_key in ('spreads', 'totals')
 ),
 
 per_book as (
