@@ -107,24 +107,47 @@
 
 {#- THE fallback rule, per game: which feed supplies every zone of a game. BigDataBall when
     it has the game, else NBA.com play-by-play: the cdn liveData feed (locations, ids) before
-    stats.nba.com's. One row per game present in any feed of `shots` (int_shot_attempts).
+    stats.nba.com's. One row per game present in any feed of `shots` (int_shot_attempts),
+    with the time the chosen feed was last fetched (shot_zones_fetched_at).
     Used by int_shot_zone_game_sources and inline by the player and team zone models, so
     their unit tests exercise the rule itself. -#}
 {% macro shot_zone_game_sources(shots) -%}
     select
         game_id,
-        max(case when shot_feed = 'bigdataball' then 1 else 0 end) = 1 as has_bigdataball,
-        max(case when shot_feed in ('nba_cdn', 'nba_stats_pbp') then 1 else 0 end) = 1
-            as has_nbac_pbp,
-        case
-            when max(case when shot_feed = 'bigdataball' then 1 else 0 end) = 1 then 'bigdataball'
-            when max(case when shot_feed = 'nba_cdn' then 1 else 0 end) = 1 then 'nba_cdn'
-            else 'nba_stats_pbp'
-        end as shot_zone_feed,
-        case
-            when max(case when shot_feed = 'bigdataball' then 1 else 0 end) = 1 then 'bigdataball'
-            else 'nbac_pbp'
-        end as shot_zone_source
-    from {{ shots }}
-    group by game_id
+        has_bigdataball,
+        has_nbac_pbp,
+        shot_zone_feed,
+        shot_zone_source,
+        -- When the chosen feed was last fetched: a re-scrape (or a first BigDataBall file for
+        -- a game NBA.com already covered) changes the game's zones.
+        case shot_zone_feed
+            when 'bigdataball' then bigdataball_fetched_at
+            when 'nba_cdn' then nba_cdn_fetched_at
+            else nba_stats_pbp_fetched_at
+        end as shot_zones_fetched_at
+    from (
+        select
+            game_id,
+            max(case when shot_feed = 'bigdataball' then 1 else 0 end) = 1 as has_bigdataball,
+            max(case when shot_feed in ('nba_cdn', 'nba_stats_pbp') then 1 else 0 end) = 1
+                as has_nbac_pbp,
+            case
+                when max(case when shot_feed = 'bigdataball' then 1 else 0 end) = 1
+                    then 'bigdataball'
+                when max(case when shot_feed = 'nba_cdn' then 1 else 0 end) = 1 then 'nba_cdn'
+                else 'nba_stats_pbp'
+            end as shot_zone_feed,
+            case
+                when max(case when shot_feed = 'bigdataball' then 1 else 0 end) = 1
+                    then 'bigdataball'
+                else 'nbac_pbp'
+            end as shot_zone_source,
+            max(case when shot_feed = 'bigdataball' then source_fetched_at end)
+                as bigdataball_fetched_at,
+            max(case when shot_feed = 'nba_cdn' then source_fetched_at end) as nba_cdn_fetched_at,
+            max(case when shot_feed = 'nba_stats_pbp' then source_fetched_at end)
+                as nba_stats_pbp_fetched_at
+        from {{ shots }}
+        group by game_id
+    ) as per_game
 {%- endmacro %}

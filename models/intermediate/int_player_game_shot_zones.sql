@@ -39,19 +39,7 @@ shots as (
 
 game_sources as (
     -- The one fallback rule (macros/nba/shot_zones.sql), inline so unit tests exercise it.
-    select
-        sources.*,
-        max(feed_shots.source_fetched_at) as shot_zones_fetched_at
-    from ({{ shot_zone_game_sources('shots') }}) as sources
-    inner join shots as feed_shots
-        on sources.game_id = feed_shots.game_id
-            and sources.shot_zone_feed = feed_shots.shot_feed
-    group by
-        sources.game_id,
-        sources.has_bigdataball,
-        sources.has_nbac_pbp,
-        sources.shot_zone_feed,
-        sources.shot_zone_source
+    {{ shot_zone_game_sources('shots') }}
 ),
 
 player_zones as (
