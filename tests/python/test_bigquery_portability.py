@@ -49,6 +49,7 @@ def test_every_model_compiles_for_bigquery_and_is_valid_googlesql(parsed, tmp_pa
             "staging/nba_stats/base/base_nba_stats__player_game_logs",
             "staging/nba_stats/base/base_nba_stats__team_game_logs",
             "staging/nba_stats/base/base_nba_stats__play_by_play_shots",
+            "staging/pickem_lines/base/base_pickem_lines__player_props",
             "marts/player_game_summary",
             "marts/team_offense_game_summary",
             "marts/team_defense_game_summary",

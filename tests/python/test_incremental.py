@@ -164,3 +164,68 @@ def test_one_new_night_rebuilds_only_its_games(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "has no source_fetched_at column" in done.stdout, done.stdout[-3000:]
     assert "nba-props build --full-refresh" in done.stdout
+
+
+def test_pickem_files_are_parsed_once_and_the_latest_landing_wins(tmp_path: Path) -> None:
+    """The real opening-night pick'em file, then the same file name landed again with only its
+    first ten points rows (a re-capture that lost lines): the second night parses only the new
+    landing, which replaces the first in staging, and both tables equal a full rebuild."""
+    import bad_input_corpus as corpus
+
+    folder = tmp_path / "lines"
+    folder.mkdir()
+    good = corpus.bundled_line_file(corpus.OPENING_NIGHT)
+    (folder / "10_22_2024.csv").write_bytes(good)
+    select = ["--select", "base_pickem_lines__player_props+1"]
+    rows_sql = "select count(*) from staging.stg_pickem_lines__player_points"
+    base_sql = "select * from staging.base_pickem_lines__player_props order by all"
+
+    def night() -> None:
+        _run([sys.executable, "-m", "ingest", "pickem-lines", str(folder)], tmp_path)
+        _run([sys.executable, "-m", "ingest", "load"], tmp_path)
+        _dbt_run(tmp_path, *select)
+
+    night()
+    db = str(tmp_path / "warehouse.duckdb")
+    with duckdb.connect(db) as con:
+        (first_rows,) = con.execute(rows_sql).fetchone()
+        con.execute(
+            "create table main.base_before as select * from staging.base_pickem_lines__player_props"
+        )
+
+    header, *rows = good.splitlines(keepends=True)
+    points_rows = [row for row in rows if row.startswith(b"player_points,")][:10]
+    (folder / "10_22_2024.csv").write_bytes(header + b"".join(points_rows))
+    night()
+    with duckdb.connect(db) as con:
+        (second_rows,) = con.execute(rows_sql).fetchone()
+        (stale,) = con.execute(
+            "select count(*) from staging.stg_pickem_lines__player_points "
+            "where source_landed_path in (select source_landed_path from main.base_before)"
+        ).fetchone()
+        (lost,) = con.execute(
+            "select count(*) from (select * from main.base_before "
+            "except all select * from staging.base_pickem_lines__player_props)"
+        ).fetchone()
+        (added,) = con.execute(
+            "select count(*) from staging.base_pickem_lines__player_props where "
+            "source_landed_path not in (select source_landed_path from main.base_before)"
+        ).fetchone()
+        incremental = con.execute(base_sql).fetchall()
+        staged = con.execute(
+            "select * from staging.stg_pickem_lines__player_points order by all"
+        ).fetchall()
+    assert 0 < second_rows < first_rows
+    assert stale == 0  # the first landing's lines are replaced, not kept beside the new ones
+    assert lost == 0  # rows parsed before are kept as they were
+    assert added == 10  # the second night parsed the new landing's ten rows and nothing else
+
+    _dbt_run(tmp_path, *select, "--full-refresh")
+    with duckdb.connect(db) as con:
+        assert con.execute(base_sql).fetchall() == incremental
+        assert (
+            con.execute(
+                "select * from staging.stg_pickem_lines__player_points order by all"
+            ).fetchall()
+            == staged
+        )

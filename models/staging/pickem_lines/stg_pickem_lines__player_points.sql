@@ -18,17 +18,25 @@
   distinct_points. When a file is landed again with other bytes, the latest landing wins.
 -#}
 
-{%- set headers = [
-    'market', 'bookmaker', 'player', 'side', 'line', 'price',
-    'home_team', 'away_team', 'game_id', 'commence_time'
-] -%}
-
 with
 
 rows_parsed as (
-    {{ stats_nba_result_set_rows(source('pickem_lines', 'player_props'), 'PickemLines', headers) }}
+    select
+        market,
+        bookmaker,
+        player,
+        side,
+        line,
+        price,
+        home_team,
+        away_team,
+        game_id,
+        commence_time,
+        source_landed_path as landed_path
+    from {{ ref('base_pickem_lines__player_props') }}
 ),
 
+-- One row per landing of a file name.
 files as (
     select
         landed_path,
@@ -41,7 +49,13 @@ files as (
             partition by request_key
             order by fetched_at desc, landed_path desc
         ) as landing_rank
-    from {{ source('pickem_lines', 'player_props') }}
+    from (
+        select distinct
+            source_landed_path as landed_path,
+            request_key,
+            source_fetched_at as fetched_at
+        from {{ ref('base_pickem_lines__player_props') }}
+    ) as landings
 ),
 
 points as (
