@@ -1,1 +1,0 @@
-"""Ingestion layer: fetch or replay raw NBA payloads, land them unchanged, load them raw."""

@@ -1,1 +1,0 @@
-"""Offline checks that the dbt project stays portable between DuckDB and BigQuery."""
