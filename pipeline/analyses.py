@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from pipeline.dbt import PROJECT_DIR
+from pipeline.dbt import PROJECT_DIR, invoke
 
 log = logging.getLogger(__name__)
 
@@ -107,13 +107,8 @@ def compile_analysis(
 
 
 def _dbt(args: Sequence[str], manifest: Any = None) -> Any:
-    """`dbt <args>` in-process on this project, from `manifest` when given (no parse)."""
-    # Imported lazily: dbt's import costs about a second and --list does not need it.
-    from dbt.cli.main import dbtRunner
-
-    os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR / "profiles"))
     log.info("dbt %s (project %s)", " ".join(args), PROJECT_DIR)
-    return dbtRunner(manifest=manifest).invoke([*args, "--project-dir", str(PROJECT_DIR)])
+    return invoke(args, manifest=manifest)
 
 
 @contextlib.contextmanager

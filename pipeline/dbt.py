@@ -50,12 +50,18 @@ class _NodeProgress:
             self.bar = None
 
 
-def _invoke(args: Sequence[str], callbacks: Sequence[Callable[[Any], None]] = ()) -> Any:
+def invoke(
+    args: Sequence[str],
+    callbacks: Sequence[Callable[[Any], None]] = (),
+    manifest: Any = None,
+) -> Any:
+    """`dbt <args>` in-process on this project; from `manifest` when given (no parse)."""
     # Imported lazily: dbt's import costs about a second and most commands don't need it.
     from dbt.cli.main import dbtRunner
 
     os.environ.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR / "profiles"))
-    return dbtRunner(callbacks=list(callbacks)).invoke([*args, "--project-dir", str(PROJECT_DIR)])
+    runner = dbtRunner(manifest=manifest, callbacks=list(callbacks))
+    return runner.invoke([*args, "--project-dir", str(PROJECT_DIR)])
 
 
 def run_dbt(args: Sequence[str]) -> bool:
@@ -66,7 +72,7 @@ def run_dbt(args: Sequence[str]) -> bool:
     # errors (failing nodes and tests still show), and the bar and the summary log replace it.
     quiet = ["--quiet"] if progress.enabled() and "--quiet" not in args else []
     try:
-        result = _invoke([*args, *quiet], [tracker])
+        result = invoke([*args, *quiet], [tracker])
     finally:
         tracker.close()
     if tracker.statuses:
@@ -112,7 +118,7 @@ def list_nodes(selection: Sequence[str]) -> NodeList:
             "none",
         ]
         log.info("dbt %s", " ".join(args[: 1 + len(selection)]))
-        result = _invoke(args)
+        result = invoke(args)
     if result.exception is not None or not result.success:
         return NodeList(False, error=str(result.exception or "dbt ls failed"))
     nodes = []
