@@ -178,7 +178,7 @@ def case_incremental(bench: Bench) -> None:
         bench.record(
             "inc_ms_per_test",
             "    per data test node (summed / count)",
-            1000 * times.total("tests") / max(times.counts.get("tests", 0), 1),
+            times.ms_per_node("tests"),
             unit="ms",
         )
     _nightly_fixed_cost(bench)
@@ -210,7 +210,7 @@ def _nightly_fixed_cost(bench: Bench) -> None:
             bench.record(
                 f"floor_ms_per_{kind}",
                 f"    per {label} node (summed / count)",
-                1000 * times.total(kind) / max(times.counts.get(kind, 0), 1),
+                times.ms_per_node(kind),
                 unit="ms",
             )
 

@@ -28,6 +28,10 @@ class NodeTimes:
     def total(self, kind: str) -> float:
         return self.seconds.get(kind, 0.0)
 
+    def ms_per_node(self, kind: str) -> float:
+        """That kind's summed node time over its node count, in milliseconds."""
+        return 1000 * self.total(kind) / max(self.counts.get(kind, 0), 1)
+
     def span(self, kind: str) -> float:
         if kind not in self.bounds:
             return 0.0
