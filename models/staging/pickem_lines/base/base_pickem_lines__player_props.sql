@@ -12,24 +12,21 @@
 
 with
 
-files as (
+new_files as (
     select
         landed_path,
         request_key,
-        fetched_at
+        fetched_at,
+        payload
     from {{ payloads_not_yet_parsed(source('pickem_lines', 'player_props')) }}
 ),
 
 parsed as (
-    {{ stats_nba_result_set_rows(
-        payloads_not_yet_parsed(source('pickem_lines', 'player_props')),
-        'PickemLines',
-        headers
-    ) }}
+    {{ stats_nba_result_set_rows('new_files', 'PickemLines', headers) }}
 )
 
 select
-    files.request_key,
+    new_files.request_key,
     parsed.market,
     parsed.bookmaker,
     parsed.player,
@@ -41,8 +38,8 @@ select
     parsed.game_id,
     parsed.commence_time,
     parsed.row_number_in_payload,
-    files.landed_path as source_landed_path,
-    files.fetched_at as source_fetched_at
-from files
+    new_files.landed_path as source_landed_path,
+    new_files.fetched_at as source_fetched_at
+from new_files
 inner join parsed
-    on files.landed_path = parsed.landed_path
+    on new_files.landed_path = parsed.landed_path
