@@ -116,32 +116,26 @@
         game_id,
         has_bigdataball,
         has_nbac_pbp,
-        shot_zone_feed,
-        shot_zone_source,
+        case
+            when has_bigdataball then 'bigdataball'
+            when has_nba_cdn then 'nba_cdn'
+            else 'nba_stats_pbp'
+        end as shot_zone_feed,
+        case when has_bigdataball then 'bigdataball' else 'nbac_pbp' end as shot_zone_source,
         -- When the chosen feed was last fetched: a re-scrape (or a first BigDataBall file for
         -- a game NBA.com already covered) changes the game's zones.
-        case shot_zone_feed
-            when 'bigdataball' then bigdataball_fetched_at
-            when 'nba_cdn' then nba_cdn_fetched_at
+        case
+            when has_bigdataball then bigdataball_fetched_at
+            when has_nba_cdn then nba_cdn_fetched_at
             else nba_stats_pbp_fetched_at
         end as shot_zones_fetched_at
     from (
         select
             game_id,
             max(case when shot_feed = 'bigdataball' then 1 else 0 end) = 1 as has_bigdataball,
+            max(case when shot_feed = 'nba_cdn' then 1 else 0 end) = 1 as has_nba_cdn,
             max(case when shot_feed in ('nba_cdn', 'nba_stats_pbp') then 1 else 0 end) = 1
                 as has_nbac_pbp,
-            case
-                when max(case when shot_feed = 'bigdataball' then 1 else 0 end) = 1
-                    then 'bigdataball'
-                when max(case when shot_feed = 'nba_cdn' then 1 else 0 end) = 1 then 'nba_cdn'
-                else 'nba_stats_pbp'
-            end as shot_zone_feed,
-            case
-                when max(case when shot_feed = 'bigdataball' then 1 else 0 end) = 1
-                    then 'bigdataball'
-                else 'nbac_pbp'
-            end as shot_zone_source,
             max(case when shot_feed = 'bigdataball' then source_fetched_at end)
                 as bigdataball_fetched_at,
             max(case when shot_feed = 'nba_cdn' then source_fetched_at end) as nba_cdn_fetched_at,
