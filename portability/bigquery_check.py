@@ -613,6 +613,24 @@ def _dbt_offline(args: list[str], project_dir: Path, timeout_s: float, manifest:
     return result
 
 
+def _offline_args(
+    command: str, project_dir: Path, target_path: Path, vars: dict[str, Any] | None
+) -> list[str]:
+    """The arguments every offline dbt step shares: BigQuery target, this project, the vars."""
+    return [
+        command,
+        "--target",
+        "bigquery",
+        "--project-dir",
+        str(project_dir),
+        "--target-path",
+        str(target_path),
+        "--vars",
+        json.dumps(dict(vars or COMPILE_VARS)),
+        "--quiet",
+    ]
+
+
 def parse_for_bigquery(
     project_dir: Path = REPO,
     target_path: Path | None = None,
@@ -628,18 +646,7 @@ def parse_for_bigquery(
     compile-time var branch reaches is not in a manifest parsed without it, and dbt then
     fails the compile with a message, so nothing is checked against a wrong graph."""
     project_dir = Path(project_dir).resolve()
-    args = [
-        "parse",
-        "--target",
-        "bigquery",
-        "--project-dir",
-        str(project_dir),
-        "--target-path",
-        str(_absolute_target(project_dir, target_path)),
-        "--vars",
-        json.dumps(dict(vars or COMPILE_VARS)),
-        "--quiet",
-    ]
+    args = _offline_args("parse", project_dir, _absolute_target(project_dir, target_path), vars)
     return _dbt_offline(args, project_dir, timeout_s).result
 
 
@@ -660,21 +667,8 @@ def compile_for_bigquery(
     theirs)."""
     project_dir = Path(project_dir).resolve()
     target_path = _absolute_target(project_dir, target_path)
-    args = [
-        "compile",
-        "--target",
-        "bigquery",
-        "--no-populate-cache",
-        "--project-dir",
-        str(project_dir),
-        "--target-path",
-        str(target_path),
-        "--select",
-        select,
-        "--vars",
-        json.dumps(dict(vars or COMPILE_VARS)),
-        "--quiet",
-    ]
+    args = _offline_args("compile", project_dir, target_path, vars)
+    args += ["--no-populate-cache", "--select", select]
     if indirect_selection:
         args += ["--indirect-selection", indirect_selection]
     _dbt_offline(args, project_dir, timeout_s, manifest)
