@@ -72,21 +72,15 @@ per_feature as (
             feature_list.feature_name,
             feature_list.feature_order,
             per_date.row_count,
-            case feature_list.feature_order
-                {%- for feature in features %}
-                    when {{ loop.index }} then per_date.non_null_{{ loop.index }}
-                {%- endfor %}
-            end as non_null_count,
-            case feature_list.feature_order
-                {%- for feature in features %}
-                    when {{ loop.index }} then per_date.mean_{{ loop.index }}
-                {%- endfor %}
-            end as mean_value,
-            case feature_list.feature_order
-                {%- for feature in features %}
-                    when {{ loop.index }} then per_date.std_{{ loop.index }}
-                {%- endfor %}
-            end as std_value,
+            {%- for statistic, column in [
+                ('non_null', 'non_null_count'), ('mean', 'mean_value'), ('std', 'std_value')
+            ] %}
+                case feature_list.feature_order
+                    {%- for feature in features %}
+                        when {{ loop.index }} then per_date.{{ statistic }}_{{ loop.index }}
+                    {%- endfor %}
+                end as {{ column }},
+            {%- endfor %}
             per_date.complete_rows,
             per_date.partial_rows,
             per_date.cold_start_rows
