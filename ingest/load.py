@@ -22,7 +22,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
@@ -42,6 +42,14 @@ DEFAULT_RAW_SCHEMA = "raw"
 QUARANTINE_TABLE = "load_quarantine"
 INVENTORY_TABLE = "landing_inventory"
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# A quarantine row written by `ingest set-aside` (a person's decision, not the loader's):
+# `load --retry-quarantined` never releases it.
+SET_ASIDE_PREFIX = "set aside by hand: "
+# How far ahead of the loader's clock a manifest's fetched_at may be. Staging serves the
+# latest fetch, so a fetch stamped in the future (a scraper's clock running ahead) would win
+# over every later, correct fetch for as long as the skew lasts; and it would lift the
+# incremental marts' watermark past every later fetch.
+FUTURE_FETCH_TOLERANCE = timedelta(minutes=10)
 
 RAW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("landed_path", "VARCHAR"),
@@ -190,6 +198,10 @@ class RawWriter(Protocol):
 
     def landed_paths(self, table: str) -> set[str]: ...
 
+    def set_aside_paths(self) -> set[str]:
+        """Quarantined files that a person set aside (`ingest set-aside`)."""
+        ...
+
     def write(self, batch: Batch) -> None:
         """Append every row of the batch (all-or-nothing where the warehouse allows)."""
         ...
@@ -202,7 +214,11 @@ def _naive_utc(moment: datetime) -> datetime:
 
 
 def vet(
-    landed: LandedFile, data: bytes, manifest: dict[str, Any] | None, spec: SourceSpec
+    landed: LandedFile,
+    data: bytes,
+    manifest: dict[str, Any] | None,
+    spec: SourceSpec,
+    now: datetime | None = None,
 ) -> tuple[str | None, str | None, datetime | None]:
     """Returns (reason, payload_text, fetched_at); reason is None when the file is loadable."""
     sha = hashlib.sha256(data).hexdigest()
@@ -229,6 +245,14 @@ def vet(
         fetched_at = parse_timestamp(str(manifest["fetched_at"]))
     except (KeyError, ValueError) as err:
         return f"manifest fetched_at unreadable: {err}", None, None
+    if now is not None and fetched_at > now + FUTURE_FETCH_TOLERANCE:
+        return (
+            f"manifest fetched_at {manifest['fetched_at']} is after the loader's clock "
+            f"({now.strftime('%Y-%m-%dT%H:%M:%SZ')}): a fetch stamped in the future would win "
+            "over every later fetch; re-land it with the right time",
+            None,
+            None,
+        )
     entity = spec.entities[landed.entity]
     problem, text = payload_problem(
         data, entity.payload_text, entity.check_payload, entity.file_format
@@ -256,7 +280,7 @@ def decide(
         return quarantined(f"unknown source/entity {landed.source}/{landed.entity}")
     if isinstance(manifest, str):
         return quarantined(manifest)
-    reason, text, fetched_at = vet(landed, data, manifest, spec)
+    reason, text, fetched_at = vet(landed, data, manifest, spec, now)
     if reason is not None or manifest is None or text is None or fetched_at is None:
         return quarantined(reason or "not loadable")
     return RawRow(
@@ -295,12 +319,14 @@ def plan(
     result: LoadResult,
     inventoried_before: set[str] | None = None,
     retry_quarantined: bool = False,
+    set_aside: set[str] | None = None,
 ) -> Batch:
     """Decide every landed file not yet in the warehouse; counts go into result.
 
     Every listed file not inventoried yet gets an inventory row, whatever the decision. With
     retry_quarantined, files quarantined by earlier runs are decided again: those loadable now
     are loaded and their quarantine rows released; the others stay quarantined as they were.
+    Files set aside by hand (set_aside) are never decided again.
     """
     batch = Batch()
     listed = list(zone.iter_payloads())
@@ -317,7 +343,11 @@ def plan(
                     now,
                 )
             )
-        retry = retry_quarantined and landed.path in quarantined_before
+        retry = (
+            retry_quarantined
+            and landed.path in quarantined_before
+            and landed.path not in (set_aside or set())
+        )
         if landed.path in loaded_before or (landed.path in quarantined_before and not retry):
             result.skipped += 1
             result.previously_quarantined += landed.path in quarantined_before
@@ -362,6 +392,7 @@ def load_into(
         result,
         inventoried_before=inventoried_before,
         retry_quarantined=retry_quarantined,
+        set_aside=writer.set_aside_paths() if retry_quarantined else set(),
     )
     writer.write(batch)
     for table, rows in batch.raw.items():
@@ -441,6 +472,14 @@ class DuckDBWriter:
     def landed_paths(self, table: str) -> set[str]:
         rows = self.con.execute(
             f"SELECT landed_path FROM {_ident(self.schema)}.{_ident(table)}"
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def set_aside_paths(self) -> set[str]:
+        rows = self.con.execute(
+            f"SELECT landed_path FROM {_ident(self.schema)}.{_ident(QUARANTINE_TABLE)} "
+            "WHERE starts_with(reason, ?)",
+            [SET_ASIDE_PREFIX],
         ).fetchall()
         return {row[0] for row in rows}
 

@@ -31,6 +31,7 @@ from ingest.load import (
     QUARANTINE_COLUMNS,
     QUARANTINE_TABLE,
     RAW_COLUMNS,
+    SET_ASIDE_PREFIX,
     Batch,
     InventoryRow,
     LoadResult,
@@ -176,6 +177,18 @@ class BigQueryWriter:
     def landed_paths(self, table: str) -> set[str]:
         rows = self.client.query_and_wait(
             existing_paths_sql(self.project, self.schema, table), location=self.location
+        )
+        return {row["landed_path"] for row in rows}
+
+    def set_aside_paths(self) -> set[str]:
+        config = bigquery.QueryJobConfig(
+            query_parameters=[bigquery.ScalarQueryParameter("prefix", "STRING", SET_ASIDE_PREFIX)]
+        )
+        rows = self.client.query_and_wait(
+            f"SELECT landed_path FROM `{table_id(self.project, self.schema, QUARANTINE_TABLE)}` "
+            "WHERE STARTS_WITH(reason, @prefix)",
+            job_config=config,
+            location=self.location,
         )
         return {row["landed_path"] for row in rows}
 

@@ -1,9 +1,10 @@
-"""`python -m ingest quarantine`: list the landed files the loader set aside, and why.
+"""`python -m ingest quarantine`: list the landed files the loader set aside, and why;
+`python -m ingest set-aside PATH --reason TEXT`: set a loaded file aside by hand.
 
-Each line names the file (its landing-root path and where it lives), its source and entity, when
-it was quarantined and the reason. Nothing is changed: to replay files after a fix, run
-`python -m ingest load --retry-quarantined` (a fixed loader decides them again) or land a
-corrected re-fetch, which loads as a new file.
+Each line of `quarantine` names the file (its landing-root path and where it lives), its source
+and entity, when it was quarantined and the reason. Nothing is changed: to replay files after a
+fix, run `python -m ingest load --retry-quarantined` (a fixed loader decides them again) or land
+a corrected re-fetch, which loads as a new file. `set-aside` is ingest/set_aside.py.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ import duckdb
 
 from ingest.landing import LandingZone
 from ingest.load import QUARANTINE_TABLE, _ident, duckdb_path, raw_schema
+from ingest.set_aside import set_aside_duckdb
 
 log = logging.getLogger("ingest")
-COMMANDS = ("quarantine",)
+COMMANDS = ("quarantine", "set-aside")
 TARGETS = ("duckdb", "bigquery")
 
 
@@ -47,6 +49,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--source", default=None, help="only this source")
     p.add_argument("--entity", default=None, help="only this entity")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    p = sub.add_parser(
+        "set-aside",
+        help="set loaded files aside: raw and parsed rows removed, decision in the quarantine",
+    )
+    p.add_argument("paths", nargs="+", metavar="LANDED_PATH", help="as the ledger lists it")
+    p.add_argument("--reason", required=True, help="why (recorded in raw.load_quarantine)")
+    p.add_argument("--target", choices=TARGETS, default=None, help="default: $DBT_TARGET")
+    p.add_argument("--duckdb-path", default=None, help="default: $NBA_DUCKDB_PATH")
+    p.add_argument("--schema", default=None, help="default: $NBA_RAW_SCHEMA or raw")
 
 
 def _select(schema_table: str) -> str:
@@ -106,7 +118,33 @@ def listing(
     ]
 
 
+def set_aside(args: argparse.Namespace) -> int:
+    target = args.target or os.environ.get("DBT_TARGET") or "duckdb"
+    if target != "duckdb":
+        log.error(
+            "set-aside works on the duckdb target only so far; on BigQuery delete the raw "
+            "row and insert the quarantine row by hand (README, When data goes wrong)"
+        )
+        return 2
+    try:
+        done = set_aside_duckdb(
+            args.duckdb_path or duckdb_path(), args.schema or raw_schema(), args.paths, args.reason
+        )
+    except ValueError as err:  # SetAsideError, or a schema that is not an identifier
+        log.error("%s", err)
+        return 2
+    for item in done:
+        print(
+            f"set aside {item.landed_path} ({item.raw_table}): {item.parsed_rows} parsed "
+            f"row(s) removed, {len(item.games)} game(s) to rebuild"
+        )
+    print("next: nba-props build (or dbt build) serves what is left")
+    return 0
+
+
 def run(args: argparse.Namespace, zone: LandingZone) -> int:
+    if args.command == "set-aside":
+        return set_aside(args)
     target = args.target or os.environ.get("DBT_TARGET") or "duckdb"
     schema = args.schema or raw_schema()
     try:

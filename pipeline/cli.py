@@ -119,6 +119,14 @@ HELP: dict[str, tuple[str, str, str]] = {
         "`nba-props load --retry-quarantined`.",
         "nba-props quarantine\n  nba-props quarantine --source pickem --json",
     ),
+    "set-aside": (
+        "set loaded files aside by hand: raw and parsed rows removed, the decision recorded",
+        "Writes raw.load_quarantine (reason `set aside by hand: ...`), deletes the file's raw\n"
+        "row, its parsed rows and the built rows of the games it fed; the landed bytes stay.\n"
+        "Then `nba-props build` serves what is left. `load --retry-quarantined` never loads it.",
+        "nba-props set-aside nba_stats/player_game_logs/dt=2024-10-23/<file>.json \\\n"
+        "      --reason 'PTS abc in a re-scrape'",
+    ),
 }
 
 
@@ -305,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     quarantine_cli.add_parsers(sub)
     _describe(sub.choices["quarantine"], "quarantine", common, landing)
+    _describe(sub.choices["set-aside"], "set-aside", common, landing)
 
     for name, (_, summary) in FORWARDED.items():
         sub.add_parser(

@@ -49,8 +49,15 @@ def run_command(args: argparse.Namespace, extra: list[str]) -> int:
         # Read-only whatever the flags: a dry run may as well answer.
         run_query(Path(duckdb_path()), args.sql, args.max_rows)
         return 0
-    if args.step == "quarantine":
-        args.command = "quarantine"
+    if args.step == "set-aside" and dry_run:
+        dryrun.say(
+            f"would set aside {', '.join(args.paths)} in {args.duckdb_path or duckdb_path()}: "
+            "delete the raw row, the parsed rows and the built rows of the games each fed, "
+            f"and record 'set aside by hand: {args.reason}' in the quarantine"
+        )
+        return 0
+    if args.step in ("quarantine", "set-aside"):
+        args.command = args.step
         return ingest_cli.dispatch(args, LandingZone(root))
     raise ValueError(f"unknown command {args.step!r}")
 

@@ -3,7 +3,8 @@
   his team's totals, every team-mate's usage and the opponent's defence. A game is rebuilt
   when any row feeding it was fetched after the newest fetch already in the mart, so a new
   game day and a corrected re-scrape of an old game are picked up the same way. The game's
-  play-by-play counts as a feeding row (its shot zones are in the marts).
+  play-by-play counts as a feeding row (its shot zones are in the marts). A game missing
+  from the mart is built too: setting a file aside removes the rows of the games it fed.
 
   `incremental_enabled()` is false when the var `incremental` is false, and true without
   looking when it is 'assume'. The offline BigQuery check compiles with each in turn, so
@@ -29,6 +30,9 @@
         select game_id
         from {{ ref('int_team_game_box_scores_unified') }}
         where last_changed_at > (select max(source_fetched_at) from {{ this }})
+            -- A game the mart lacks (its rows removed by `ingest set-aside`) is built again
+            -- from what is left, whatever its fetch times.
+            or game_id not in (select game_id from {{ this }})
         {%- if shot_zones is not none %}
         union all
         select game_id

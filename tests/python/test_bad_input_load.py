@@ -19,7 +19,7 @@ from conftest import SHARED, Replay, Reply
 from ingest.__main__ import main
 from ingest.http import HttpClient, HttpConfig
 from ingest.landing import LandingZone
-from ingest.load import QuarantineError, load
+from ingest.load import SET_ASIDE_PREFIX, QuarantineError, load
 from ingest.sources import SOURCES, bigdataball, nba_stats, pickem_lines, user_lines
 
 FAST = HttpConfig(timeout=5.0, max_attempts=2, min_delay=0.0, backoff_base=0.01, jitter=0.0)
@@ -309,7 +309,8 @@ def test_retry_quarantined_on_bigquery_releases_by_query_parameter(
         ) -> list[dict[str, str]]:
             if job_config is not None:
                 params = job_config.query_parameters  # type: ignore[attr-defined]
-                self.queries.append(f"{sql} -- {[p.values for p in params]}")
+                values = [getattr(p, "values", None) or getattr(p, "value", None) for p in params]
+                self.queries.append(f"{sql} -- {values}")
                 return []
             return super().query_and_wait(sql, location)
 
@@ -333,6 +334,9 @@ def test_retry_quarantined_on_bigquery_releases_by_query_parameter(
     assert [job["destination"] for job in client.loads] == [
         "nba-prod.raw.nba_stats__player_game_logs"
     ]
+    # Files set aside by hand are asked for by prefix, as a parameter, and never released.
+    (asked,) = [q for q in client.queries if "STARTS_WITH" in q]
+    assert asked.endswith(f"-- {[SET_ASIDE_PREFIX]}")
 
 
 def test_quarantine_listing_reads_the_bigquery_dataset_too(

@@ -15,6 +15,9 @@ ranked as (
             order by source_fetched_at desc, source_landed_path desc
         ) as fetch_rank
     from {{ ref('base_nba_stats__player_game_logs') }}
+    -- Rows with a problem are held back (ops.held_back_rows): an earlier readable fetch of
+    -- the game stands until a readable re-scrape replaces it.
+    where row_problem is null
 )
 
 select

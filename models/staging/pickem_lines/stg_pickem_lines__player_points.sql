@@ -34,6 +34,8 @@ rows_parsed as (
         commence_time,
         source_landed_path as landed_path
     from {{ ref('base_pickem_lines__player_props') }}
+    -- Held back (ops.held_back_rows): a row whose line cannot be read.
+    where row_problem is null
 ),
 
 -- One row per landing of a file name.

@@ -4,6 +4,13 @@
   the payloads loaded since the last one. Choosing the latest fetch of each player-game is
   left to stg_nba_stats__player_game_logs, which reads this table whole.
 
+  Values are never trusted to convert: one that does not becomes NULL, and row_problem says
+  what is wrong with the row (a value sent but unreadable, a count missing, box-score
+  arithmetic that does not add up, a date outside the season, the player-game listed twice
+  in the payload with different numbers). Staging keeps only rows without a problem;
+  ops.held_back_rows lists the others with their file. The checks run once per payload, when
+  it is parsed: after changing them, rebuild with --full-refresh.
+
   COMMENT is not a leaguegamelog header (that endpoint lists only players who appeared);
   box-score shaped feeds send it, with 'DNP - Coach''s Decision', 'DND - Injury/Illness' or
   'NWT - ...' on the rows of players who did not play.
@@ -12,6 +19,19 @@
     'SEASON_ID', 'PLAYER_ID', 'PLAYER_NAME', 'TEAM_ID', 'TEAM_ABBREVIATION', 'GAME_ID',
     'GAME_DATE', 'MATCHUP', 'WL', 'MIN', 'PTS', 'FGM', 'FGA', 'FG3M', 'FG3A', 'FTM', 'FTA',
     'OREB', 'DREB', 'REB', 'AST', 'STL', 'BLK', 'TOV', 'PF', 'PLUS_MINUS', 'COMMENT'
+] -%}
+{%- set raw_and_typed = [
+    ['player_id', 'player_id', text_to_integer('player_id', dbt.type_bigint())],
+    ['team_id', 'team_id', text_to_integer('team_id', dbt.type_bigint())],
+    ['game_date', 'game_date', dbt.safe_cast('game_date', 'date')],
+    ['min', 'min', parse_minutes('min')],
+] + box_score_raw_and_typed() -%}
+{%- set columns = [
+    'game_id', 'player_id', 'team_id', 'player_name', 'team_abbr', 'opponent_team_abbr',
+    'season_id', 'season_type', 'season_start_year', 'season', 'matchup', 'win_loss', 'minutes'
+] + box_score_stats() | map(attribute=1) | list + [
+    'is_home', 'did_not_play', 'game_date', 'row_number_in_payload', 'source_landed_path',
+    'source_fetched_at'
 ] -%}
 
 with
@@ -22,26 +42,57 @@ parsed as (
         'LeagueGameLog',
         headers
     ) }}
+),
+
+typed as (
+    select
+        game_id,
+        {{ text_to_integer("player_id", dbt.type_bigint()) }} as player_id,
+        {{ text_to_integer("team_id", dbt.type_bigint()) }} as team_id,
+        player_name,
+        team_abbreviation as team_abbr,
+        {{ opponent_abbr_from_matchup('matchup', 'team_abbreviation') }} as opponent_team_abbr,
+        season_id,
+        {{ season_columns('season_id') }},
+        matchup,
+        wl as win_loss,
+        {{ parse_minutes('min') }} as minutes,
+        {{ box_score_stat_columns() }}
+        {{ is_home_from_matchup('matchup', 'team_abbreviation') }} as is_home,
+        coalesce({{ regex_matches('upper(trim(comment))', '^(DNP|DND|NWT)') }}, false)
+            as did_not_play,
+        {{ dbt.safe_cast("game_date", "date") }} as game_date,
+        {{ row_problems(unreadable_value_checks(raw_and_typed)) }} as unreadable_values,
+        row_number_in_payload,
+        landed_path as source_landed_path,
+        fetched_at as source_fetched_at
+    from parsed
+),
+
+-- A player-game listed more than once in one payload: harmless when the rows agree, but
+-- when they differ nothing says which is right.
+listed as (
+    select
+        *,
+        {{ box_score_listings(['game_id', 'player_id']) }}
+    from typed
 )
 
 select
-    game_id,
-    {{ dbt.safe_cast("player_id", dbt.type_bigint()) }} as player_id,
-    {{ dbt.safe_cast("team_id", dbt.type_bigint()) }} as team_id,
-    player_name,
-    team_abbreviation as team_abbr,
-    {{ opponent_abbr_from_matchup('matchup', 'team_abbreviation') }} as opponent_team_abbr,
-    season_id,
-    {{ season_columns('season_id') }},
-    matchup,
-    wl as win_loss,
-    {{ parse_minutes('min') }} as minutes,
-    {{ box_score_stat_columns() }}
-    {{ is_home_from_matchup('matchup', 'team_abbreviation') }} as is_home,
-    coalesce({{ regex_matches('upper(trim(comment))', '^(DNP|DND|NWT)') }}, false)
-        as did_not_play,
-    {{ dbt.safe_cast("game_date", "date") }} as game_date,
-    row_number_in_payload,
-    landed_path as source_landed_path,
-    fetched_at as source_fetched_at
-from parsed
+    {%- for column in columns %}
+    {{ column }},
+    {%- endfor %}
+    {{ row_problems(
+        [['unreadable_values is not null', 'unreadable_values']]
+        + required_value_checks([
+            'game_id', 'player_id', 'team_id', 'team_abbr', 'opponent_team_abbr', 'is_home',
+            'season_id', 'season_start_year', 'game_date'
+        ])
+        + required_value_checks(['minutes'], when='not did_not_play')
+        + box_score_row_checks(played='not did_not_play')
+        + [season_window_check('game_date', 'season_start_year')]
+        + required_value_checks(['season_type'])
+        + [["win_loss not in ('W', 'L')", "'win_loss not W or L'"]]
+        + [box_score_listings_check()]
+    ) }} as row_problem
+from listed

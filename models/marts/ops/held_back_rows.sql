@@ -1,0 +1,109 @@
+{#-
+  One row per parsed payload row that staging held back, with why and the file it came
+  from: a value sent but unreadable (points 'abc'), a required value missing, box-score
+  arithmetic that does not add up, a game dated outside its season, a player-game listed
+  twice in one payload with different numbers, a line that is not a number. The checks are
+  the base models' row_problem; staging keeps only rows without one, so a bad value never
+  stops the build or reaches a mart, and the rest of the night's data builds.
+
+  A held-back row is replaced once a later readable fetch of the same record (or, for a
+  pick'em file, a later landing of the same file) has been loaded: that fetch is what
+  staging serves. Until then a named test fails; the way out is a corrected re-scrape
+  (`python -m ingest fetch ...`, then `load`) or setting the file aside
+  (`python -m ingest set-aside <landed path> --reason ...`), README "When data goes wrong".
+-#}
+
+with
+
+player_rows as (
+    select
+        'stg_nba_stats__player_game_logs' as staging_model,
+        held.source_landed_path as landed_path,
+        held.source_fetched_at as fetched_at,
+        held.row_number_in_payload,
+        'game ' || coalesce(held.game_id, '?') || ' player '
+            || coalesce(cast(held.player_id as {{ dbt.type_string() }}), '?') as record_key,
+        held.row_problem,
+        served.source_landed_path as replaced_by_landed_path
+    from {{ ref('base_nba_stats__player_game_logs') }} as held
+    left join {{ ref('stg_nba_stats__player_game_logs') }} as served
+        on held.game_id = served.game_id
+            and held.player_id = served.player_id
+            and served.source_fetched_at > held.source_fetched_at
+    where held.row_problem is not null
+),
+
+team_rows as (
+    select
+        'stg_nba_stats__team_game_logs' as staging_model,
+        held.source_landed_path as landed_path,
+        held.source_fetched_at as fetched_at,
+        held.row_number_in_payload,
+        'game ' || coalesce(held.game_id, '?') || ' team '
+            || coalesce(cast(held.team_id as {{ dbt.type_string() }}), '?') as record_key,
+        held.row_problem,
+        served.source_landed_path as replaced_by_landed_path
+    from {{ ref('base_nba_stats__team_game_logs') }} as held
+    left join {{ ref('stg_nba_stats__team_game_logs') }} as served
+        on held.game_id = served.game_id
+            and held.team_id = served.team_id
+            and served.source_fetched_at > held.source_fetched_at
+    where held.row_problem is not null
+),
+
+-- A pick'em file is served whole from its latest landing, so a later landing of the same
+-- file name replaces every row of an earlier one.
+latest_pickem_landings as (
+    select
+        request_key,
+        landed_path,
+        fetched_at
+    from (
+        select
+            request_key,
+            source_landed_path as landed_path,
+            source_fetched_at as fetched_at,
+            row_number() over (
+                partition by request_key
+                order by source_fetched_at desc, source_landed_path desc
+            ) as landing_rank
+        from {{ ref('base_pickem_lines__player_props') }}
+    ) as landings
+    where landing_rank = 1
+),
+
+pickem_rows as (
+    select
+        'stg_pickem_lines__player_points' as staging_model,
+        held.source_landed_path as landed_path,
+        held.source_fetched_at as fetched_at,
+        held.row_number_in_payload,
+        'file ' || held.request_key || ' ' || coalesce(held.bookmaker, '?') || ' '
+            || coalesce(held.player, '?') || ' ' || coalesce(held.side, '?') as record_key,
+        held.row_problem,
+        latest.landed_path as replaced_by_landed_path
+    from {{ ref('base_pickem_lines__player_props') }} as held
+    left join latest_pickem_landings as latest
+        on held.request_key = latest.request_key
+            and latest.fetched_at > held.source_fetched_at
+    where held.row_problem is not null
+),
+
+held_back as (
+    select * from player_rows
+    union all
+    select * from team_rows
+    union all
+    select * from pickem_rows
+)
+
+select
+    staging_model,
+    landed_path,
+    fetched_at,
+    row_number_in_payload,
+    record_key,
+    row_problem,
+    replaced_by_landed_path,
+    replaced_by_landed_path is not null as is_replaced
+from held_back
