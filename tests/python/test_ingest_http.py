@@ -205,6 +205,21 @@ def test_config_reads_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> 
     assert HttpConfig().timeout == 20.0 and HttpConfig().min_delay == 1.0
 
 
+def test_bounds_read_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NBA_HTTP_DEADLINE", "12.5")
+    monkeypatch.setenv("NBA_HTTP_MAX_BYTES", "1000")
+    monkeypatch.setenv("NBA_HTTP_ALLOWED_REDIRECT_HOSTS", "cdn.nba.com, Stats.NBA.com,")
+    config = HttpConfig.from_env()
+    assert (config.attempt_deadline, config.max_bytes) == (12.5, 1000)
+    assert config.allowed_redirect_hosts == ("cdn.nba.com", "stats.nba.com")
+    # Unset, the deadline follows the timeout: three socket-read timeouts' worth per attempt.
+    assert (
+        HttpConfig().attempt_deadline == 60.0 and HttpConfig(timeout=5.0).attempt_deadline == 15.0
+    )
+    assert HttpConfig().max_bytes == 64 * 1024 * 1024 and HttpConfig().max_redirects == 5
+    assert HttpConfig().allowed_redirect_hosts == ()
+
+
 def test_attempt_count_includes_retries_before_a_final_client_error(replay: Replay) -> None:
     replay.queue(Reply(status=503, body=b""), Reply(status=400, body=b"bad season"))
     with client() as http, pytest.raises(HttpFetchError) as caught:
