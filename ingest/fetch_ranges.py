@@ -97,7 +97,10 @@ def fetch_requests(
     """Fetch and land each request in turn; a request that fails for good is recorded and the
     run goes on with the next."""
     report = RangeReport()
-    unique = list(dict.fromkeys(requests))
+    given = list(requests)
+    unique = list(dict.fromkeys(given))
+    if len(unique) < len(given):
+        log.warning("dropped %d duplicate request(s)", len(given) - len(unique))
     for request in track(unique, "fetch leaguegamelog", unit="request"):
         try:
             landed = nba_stats.fetch_leaguegamelog(

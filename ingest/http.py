@@ -1,4 +1,5 @@
-"""The one HTTP core every loader uses: browser-like session, bounded retries, polite pacing."""
+"""The one HTTP core every loader uses: browser-like session, bounded retries, polite pacing,
+and bounds on each request: a deadline per attempt, a cap on the body, a redirect policy."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ import random
 import re
 import threading
 import time
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import requests
+from requests.utils import get_auth_from_url
 from tenacity import (
     RetryCallState,
     RetryError,
@@ -20,21 +24,37 @@ from tenacity import (
     retry_if_exception_type,
     stop_after_attempt,
 )
+from urllib3.exceptions import ProtocolError, ReadTimeoutError
+from urllib3.response import ContentDecoder, DeflateDecoder, GzipDecoder, MultiDecoder
 
 log = logging.getLogger(__name__)
 
 # stats.nba.com answers throttled clients with 403 as often as with 429, so 403 is retryable here.
 RETRY_STATUSES = frozenset({403, 429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
-# Transport failures worth another attempt: refused or dropped connections, timeouts, and a
-# connection reset or cut short mid-body (requests raises ChunkedEncodingError for those, not
-# ConnectionError, even without chunked encoding), or a body that fails to decompress.
+
+
+class DeadlineExceeded(Exception):
+    """An attempt outlived HttpConfig.deadline: retried as a timeout is."""
+
+
+# Transport failures worth another attempt: refused or dropped connections, timeouts (the
+# socket's, or the attempt's deadline), and a connection reset or cut short mid-body (requests
+# raises ChunkedEncodingError for those, not ConnectionError, even without chunked encoding),
+# or a body that fails to decompress.
 RETRY_EXCEPTIONS: tuple[type[Exception], ...] = (
     requests.ConnectionError,
     requests.Timeout,
     requests.exceptions.ChunkedEncodingError,
     requests.exceptions.ContentDecodingError,
+    DeadlineExceeded,
 )
+# The body is read one socket read of at most this much at a time and inflated this much at a
+# time, so the deadline and the size cap are checked between pieces this small.
+CHUNK_BYTES = 64 * 1024
+# The encodings the client undoes itself, piece by piece; asked for explicitly so that
+# installing brotli or zstandard never changes what servers send.
+ACCEPT_ENCODING = ("gzip", "deflate")
 
 # stats.nba.com drops or stalls requests that do not look like the nba.com web app calling it.
 BROWSER_HEADERS: dict[str, str] = {
@@ -53,6 +73,7 @@ BROWSER_HEADERS: dict[str, str] = {
     "Sec-Fetch-Mode": "cors",
     "Sec-Fetch-Site": "same-site",
     "Connection": "keep-alive",
+    "Accept-Encoding": ", ".join(ACCEPT_ENCODING),
 }
 
 
@@ -61,10 +82,15 @@ BROWSER_HEADERS: dict[str, str] = {
 SECRET_PARAMS = ("apiKey", "api_key", "key", "token", "access_token")
 REDACTED = "REDACTED"
 _SECRET_VALUE = re.compile(r"(?i)(?<![A-Za-z0-9_])(" + "|".join(SECRET_PARAMS) + r")=[^&#\s'\"]*")
+# user:password@ in a URL (requests sends it as Basic auth): everything between the scheme and
+# the last @ before the path. Greedy, as urlsplit takes the host after the last @.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/?#\s'\"]*@")
 
 
 def redact(text: str) -> str:
-    """Text (a URL, an exception message) with every secret query parameter's value replaced."""
+    """Text (a URL, an exception message) without the userinfo of any URL in it and with every
+    secret query parameter's value replaced."""
+    text = _USERINFO.sub(r"\1", text)
     return _SECRET_VALUE.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
 
 
@@ -92,6 +118,20 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _env_hosts(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return tuple(host.strip().lower() for host in raw.split(",") if host.strip())
+
+
+# Unset, the deadline of one attempt is this many times the socket timeout.
+DEADLINE_FACTOR = 3.0
+# The biggest real payloads (a season of leaguegamelog or one game's play-by-play) are a few
+# MB to a few tens of MB; the cap is there for bodies no real answer has, not to trim them.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class HttpConfig:
     timeout: float = 20.0
@@ -103,6 +143,19 @@ class HttpConfig:
     retry_after_max: float = 120.0
     min_delay: float = 1.0
     headers: dict[str, str] = field(default_factory=lambda: dict(BROWSER_HEADERS))
+    # Wall clock of one attempt, redirects and body included (pacing waits excluded). `timeout`
+    # bounds each socket read only, so a server dripping a byte at a time never trips it.
+    # None: DEADLINE_FACTOR times the timeout.
+    deadline: float | None = None
+    # Cap on a body, on the bytes on the wire and on the bytes once inflated (a gzip bomb).
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_redirects: int = 5
+    # Hosts other than the request's own that a redirect may lead to; any other is refused.
+    allowed_redirect_hosts: tuple[str, ...] = ()
+
+    @property
+    def attempt_deadline(self) -> float:
+        return self.deadline if self.deadline is not None else DEADLINE_FACTOR * self.timeout
 
     @classmethod
     def from_env(cls, **overrides: Any) -> HttpConfig:
@@ -113,6 +166,11 @@ class HttpConfig:
             "backoff_max": _env_float("NBA_HTTP_BACKOFF_MAX", cls.backoff_max),
             "jitter": _env_float("NBA_HTTP_JITTER", cls.jitter),
             "min_delay": _env_float("NBA_HTTP_MIN_DELAY", cls.min_delay),
+            "deadline": _env_float("NBA_HTTP_DEADLINE", 0.0) or None,
+            "max_bytes": _env_int("NBA_HTTP_MAX_BYTES", cls.max_bytes),
+            "allowed_redirect_hosts": _env_hosts(
+                "NBA_HTTP_ALLOWED_REDIRECT_HOSTS", cls.allowed_redirect_hosts
+            ),
         }
         values.update(overrides)
         return cls(**values)
@@ -153,12 +211,71 @@ class _RetryableStatus(Exception):
         self.response = response
 
 
+_CAP = "(HttpConfig.max_bytes / NBA_HTTP_MAX_BYTES, configurable)"
+
+
+class _Refused(Exception):
+    """An answer no attempt will make acceptable (a body over the cap, a redirect off the
+    host): not retried."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+
+
 @dataclass(frozen=True)
 class Fetched:
     url: str
     status: int
     content: bytes
     headers: dict[str, str]
+
+
+def _authority(parts: SplitResult) -> str:
+    """host[:port] of a URL, never its userinfo."""
+    host = parts.hostname or ""
+    return f"{host}:{parts.port}" if parts.port is not None else host
+
+
+def _port(parts: SplitResult) -> int | None:
+    return parts.port if parts.port is not None else {"http": 80, "https": 443}.get(parts.scheme)
+
+
+def redirect_allowed(source: str, target: str, allowed_hosts: tuple[str, ...]) -> bool:
+    """Followed: the same scheme, host and port; http to https on the same host (default
+    ports); or a host listed in allowed_hosts. Refused: everything else, https to http too."""
+    a, b = urlsplit(source), urlsplit(target)
+    if b.scheme not in ("http", "https") or not b.hostname:
+        return False
+    if b.hostname in {h.lower() for h in allowed_hosts}:
+        return True
+    if a.hostname != b.hostname:
+        return False
+    if a.scheme == b.scheme:
+        return _port(a) == _port(b)
+    return (a.scheme, _port(a), b.scheme, _port(b)) == ("http", 80, "https", 443)
+
+
+def _decoder(content_encoding: str) -> ContentDecoder | None:
+    """urllib3's decoder for a gzip or deflate body (chained too), as requests would use; None
+    for any other encoding, which passes through as it does in urllib3."""
+    codings = [c.strip() for c in content_encoding.lower().split(",") if c.strip()]
+    if not codings or any(c not in ("gzip", "x-gzip", "deflate") for c in codings):
+        return None
+    if len(codings) > 1:
+        return MultiDecoder(",".join(codings))
+    return DeflateDecoder() if codings[0] == "deflate" else GzipDecoder()
+
+
+def _inflated(decoder: ContentDecoder | None, data: bytes) -> Iterator[bytes]:
+    """data inflated CHUNK_BYTES at a time: a few bytes of gzip can stand for megabytes."""
+    if decoder is None:
+        yield data
+        return
+    piece = decoder.decompress(data, CHUNK_BYTES)
+    while piece:
+        yield piece
+        piece = decoder.decompress(b"", CHUNK_BYTES) if decoder.has_unconsumed_tail else b""
 
 
 def _retry_after_seconds(response: requests.Response) -> float | None:
@@ -189,8 +306,9 @@ class HttpClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _pace(self, url: str) -> None:
-        host = urlsplit(url).netloc
+    def _pace(self, url: str) -> float:
+        """Waits out the polite delay for the URL's host; returns the seconds waited."""
+        host = _authority(urlsplit(url))
         with self._lock:
             last = self._last_call.get(host)
             now = time.monotonic()
@@ -198,6 +316,7 @@ class HttpClient:
             if wait > 0:
                 time.sleep(wait)
             self._last_call[host] = time.monotonic()
+        return max(wait, 0.0)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -221,12 +340,109 @@ class HttpClient:
             sleep,
         )
 
-    def _attempt(self, url: str, params: dict[str, str] | None) -> requests.Response:
-        self._pace(url)
-        response = self.session.get(url, params=params, timeout=self.config.timeout)
-        if response.status_code in RETRY_STATUSES:
-            raise _RetryableStatus(response)
-        return response
+    def _attempt(self, url: str, params: dict[str, str] | None) -> tuple[requests.Response, bytes]:
+        """One attempt: the request, the redirects it is allowed to follow (each paced), and
+        the body of the last answer, all inside the attempt's deadline."""
+        cfg = self.config
+        # requests sends user:password@ in the URL as Basic auth, and keeps it for a redirect
+        # on the same host; hops here are requests of their own, so they carry it explicitly.
+        credentials = get_auth_from_url(url)
+        origin = urlsplit(url)
+        hop, hop_params = url, params
+        deadline_at = time.monotonic() + cfg.attempt_deadline
+        for hops in range(cfg.max_redirects + 1):
+            deadline_at += self._pace(hop)
+            same_host = urlsplit(hop).hostname == origin.hostname
+            response = self.session.get(
+                hop,
+                params=hop_params,
+                timeout=cfg.timeout,
+                stream=True,
+                allow_redirects=False,
+                auth=credentials if hops and same_host and any(credentials) else None,
+            )
+            self._check_deadline(deadline_at, response)
+            if response.status_code in RETRY_STATUSES:
+                response.close()
+                raise _RetryableStatus(response)
+            target = self.session.get_redirect_target(response)
+            if not target:
+                break
+            response.close()
+            following = urljoin(response.url, target)
+            allowed = cfg.allowed_redirect_hosts
+            # The host of this hop or of the request itself (back from an allowed other host).
+            if not any(redirect_allowed(s, following, allowed) for s in (response.url, url)):
+                source, dest = _authority(urlsplit(response.url)), _authority(urlsplit(following))
+                raise _Refused(
+                    response.status_code,
+                    f"redirect from {source} to {dest} refused: another host (add "
+                    f"{urlsplit(following).hostname} to allowed_redirect_hosts / "
+                    "NBA_HTTP_ALLOWED_REDIRECT_HOSTS to follow it)",
+                )
+            log.info(
+                "GET %s redirected (%d) to %s",
+                redact(response.url),
+                response.status_code,
+                redact(following),
+            )
+            hop, hop_params = following, None
+        else:
+            raise _Refused(response.status_code, f"more than {cfg.max_redirects} redirects")
+        if response.status_code >= 400:
+            response.close()
+            return response, b""
+        return response, self._read_body(response, deadline_at)
+
+    def _check_deadline(self, deadline_at: float, response: requests.Response) -> None:
+        if time.monotonic() > deadline_at:
+            response.close()
+            raise DeadlineExceeded(
+                f"no complete answer within the {self.config.attempt_deadline} s deadline "
+                "(HttpConfig.deadline / NBA_HTTP_DEADLINE)"
+            )
+
+    def _read_body(self, response: requests.Response, deadline_at: float) -> bytes:
+        """The body, inflated, read piece by piece: stopped at the deadline, or as soon as the
+        bytes on the wire or the inflated bytes pass max_bytes, so memory stays bounded."""
+        cap = self.config.max_bytes
+        length = response.headers.get("Content-Length", "").strip()
+        if length.isdigit() and int(length) > cap:
+            response.close()
+            raise _Refused(
+                response.status_code, f"Content-Length {length} exceeds the {cap}-byte cap {_CAP}"
+            )
+        decoder = _decoder(response.headers.get("Content-Encoding", ""))
+        raw, body = response.raw, bytearray()
+
+        def over(what: str, seen: int) -> _Refused:
+            detail = f"{what} passed the {cap}-byte cap {_CAP}; stopped after {seen} bytes"
+            return _Refused(response.status_code, detail)
+
+        try:
+            # read1: one socket read (read(n) waits for n bytes, however slowly they drip),
+            # inflated here, not by urllib3, whose read1 reads on until the inflater has output.
+            while data := raw.read1(CHUNK_BYTES, decode_content=False):
+                if raw.tell() > cap:
+                    raise over("body on the wire", raw.tell())
+                for piece in _inflated(decoder, data):
+                    body += piece
+                    if len(body) > cap:
+                        raise over("inflated body", len(body))
+                self._check_deadline(deadline_at, response)
+            body += decoder.flush() if decoder is not None else b""
+            if len(body) > cap:
+                raise over("inflated body", len(body))
+        # The translations requests' iter_content makes, so the retry rules stay the same.
+        except ProtocolError as err:
+            raise requests.exceptions.ChunkedEncodingError(err) from err
+        except zlib.error as err:
+            raise requests.exceptions.ContentDecodingError(err) from err
+        except ReadTimeoutError as err:
+            raise requests.ConnectionError(err) from err
+        finally:
+            response.close()
+        return bytes(body)
 
     def get(self, url: str, params: dict[str, str] | None = None) -> Fetched:
         """GET with retries; the body comes back exactly as received (after transfer decoding)."""
@@ -239,7 +455,10 @@ class HttpClient:
         )
         full_url = requests.Request("GET", url, params=params).prepare().url or url
         try:
-            response = retrying(self._attempt, url, params)
+            response, content = retrying(self._attempt, url, params)
+        except _Refused as err:
+            attempts = retrying.statistics.get("attempt_number", 1)
+            raise HttpFetchError(redact(full_url), attempts, err.status, redact(str(err))) from None
         except RetryError as err:
             last = err.last_attempt.exception()
             status = last.response.status_code if isinstance(last, _RetryableStatus) else None
@@ -258,10 +477,10 @@ class HttpClient:
                 redact(response.url), attempts, response.status_code, "status is not retryable"
             )
         shown_url = redact(response.url)
-        log.info("GET %s -> %d (%d bytes)", shown_url, response.status_code, len(response.content))
+        log.info("GET %s -> %d (%d bytes)", shown_url, response.status_code, len(content))
         return Fetched(
             url=shown_url,
             status=response.status_code,
-            content=response.content,
+            content=content,
             headers=dict(response.headers),
         )

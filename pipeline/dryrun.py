@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from ingest import fetch_ranges, pbp_cli
+from ingest.http import redact
 from ingest.landing import LandingZone, parse_payload_key
 from ingest.load import (
     INVENTORY_TABLE,
@@ -100,23 +101,25 @@ def plan_network(args: argparse.Namespace, zone: LandingZone) -> int:
         wanted = fetch_ranges.requests_or_none(args)
         if wanted is None:
             return 2
-        base = (args.base_url or nba_stats.base_url()).rstrip("/")
-        say(f"would send {len(wanted)} request(s) to {base}/{nba_stats.ENDPOINT}:")
-        for request in dict.fromkeys(wanted):
+        base = redact((args.base_url or nba_stats.base_url()).rstrip("/"))
+        unique = list(dict.fromkeys(wanted))  # as the fetch sends them: each once
+        say(f"would send {len(unique)} request(s) to {base}/{nba_stats.ENDPOINT}:")
+        for request in unique:
             say(f"  {request.label} -> {zone.root}/{nba_stats.SOURCE}/{request.entity}/")
     elif args.command == "fetch-pbp":
         games = pbp_cli.game_ids_or_none(args)
         if games is None:
             return 2
-        base = args.base_url or nba_cdn.base_url()
+        games = list(dict.fromkeys(games))  # as the fetch sends them: each once
+        base = redact(args.base_url or nba_cdn.base_url())
         say(f"would fetch {len(games)} game(s) from {base}:")
         say(f"  {' '.join(games)} -> {zone.root}/{nba_cdn.SOURCE}/")
     elif args.command == "fetch-schedule":
-        urls = [args.url] if args.url else list(nba_schedule.schedule_urls())
+        urls = [redact(u) for u in ([args.url] if args.url else nba_schedule.schedule_urls())]
         say(f"would GET the first of {urls} that answers")
         say(f"  -> {zone.root}/{nba_schedule.SOURCE}/{nba_schedule.LEAGUE_SCHEDULE}/")
     elif args.command == "fetch-odds":
-        base = args.base_url or odds_api.base_url()
+        base = redact(args.base_url or odds_api.base_url())
         source = f"retry list {args.retry_file}" if args.retry_file else "the events endpoint"
         say(f"would list events from {source} at {base}, then fetch {args.markets} per event")
         say(f"  ({'historical at ' + args.at if args.at else 'live'}; events are only known at run")

@@ -131,7 +131,10 @@ def fetch_games(
     """Fetch each game in turn (the client paces calls to the host); a game that still fails
     after the client's retries is recorded and the run goes on. Ids are validated up front so a
     typo fails before any request is sent."""
-    games = list(dict.fromkeys(validate_game_id(g) for g in game_ids))
+    given = [validate_game_id(g) for g in game_ids]
+    games = list(dict.fromkeys(given))
+    if len(games) < len(given):
+        log.warning("dropped %d duplicate game id(s)", len(given) - len(games))
     report = FetchReport()
     for game_id in track(games, "fetch play-by-play", unit="game"):
         try:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from ingest.http import HttpClient, HttpFetchError
+from ingest.http import HttpClient, HttpFetchError, redact
 from ingest.landing import Landed, LandingZone
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def fetch_schedule(
         try:
             fetched = client.get(url)
         except HttpFetchError as err:
-            log.warning("schedule not available from %s: %s", url, err)
+            log.warning("schedule not available from %s: %s", redact(url), err)
             last_error = err
             continue
         landed = zone.land(

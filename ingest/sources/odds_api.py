@@ -346,7 +346,16 @@ def fetch_slate(
     key = api_key()
     wanted = [e for e in entities if e in MARKETS]
     report = SlateReport()
-    _, events = fetch_events(client, zone, key, at, url_base)
+    _, listed = fetch_events(client, zone, key, at, url_base)
+    # Each odds request spends quota: an event the list names twice is followed once.
+    first_seen: dict[str, dict[str, Any]] = {}
+    for event in listed:
+        first_seen.setdefault(str(event["id"]), event)
+    events = list(first_seen.values())
+    if len(events) < len(listed):
+        log.warning(
+            "dropped %d duplicate event id(s) from the events list", len(listed) - len(events)
+        )
     clock = at or datetime.now(UTC)
     horizon = clock + timedelta(hours=hours_ahead)
     for event in track(events, "fetch odds", unit="event"):
@@ -381,7 +390,10 @@ def fetch_requests(
     """Exactly these event odds requests (a retry list), without the events list."""
     key = api_key()
     report = SlateReport()
-    wanted = list(dict.fromkeys(requests))
+    given = list(requests)
+    wanted = list(dict.fromkeys(given))
+    if len(wanted) < len(given):
+        log.warning("dropped %d duplicate odds request(s)", len(given) - len(wanted))
     report.events = len({r.event_id for r in wanted})
     for request in track(wanted, "fetch odds", unit="request"):
         _fetch_one(client, zone, key, request, report, url_base)

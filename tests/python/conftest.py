@@ -107,6 +107,11 @@ class Reply:
     # Connection reset: send this many bytes of the body (after a full header block that
     # announces all of it), then close the socket with a TCP RST. 0 resets before any byte.
     reset_after: int | None = None
+    # Send the body one byte at a time, this many seconds apart (a server that never stalls
+    # long enough for a read timeout, yet never finishes).
+    drip: float = 0.0
+    # False: no Content-Length; the body ends when the server closes the connection.
+    content_length: bool = True
 
 
 @dataclass
@@ -159,16 +164,29 @@ def _handler(replay: Replay) -> type[BaseHTTPRequestHandler]:
             try:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply.body)))
+                if reply.content_length:
+                    self.send_header("Content-Length", str(len(reply.body)))
+                else:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 if reply.reset_after is not None:
                     self._reset(reply.body[: reply.reset_after])
                     return
+                if reply.drip:
+                    self._drip(reply.body, reply.drip)
+                    return
                 self.wfile.write(reply.body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout tests); nothing to answer
+
+        def _drip(self, body: bytes, every: float) -> None:
+            for i in range(len(body)):
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                time.sleep(every)
 
         def _reset(self, partial: bytes) -> None:
             self.wfile.write(partial)

@@ -293,13 +293,15 @@ def test_ml_dry_runs_name_their_destinations_and_write_nothing(
 def test_network_dry_runs_send_nothing(
     paths: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # An unroutable base URL: a request, if one were sent, would fail and exit 1.
+    # An unroutable base URL: a request, if one were sent, would fail and exit 1. Its
+    # credentials are not printed.
     argv = ["ingest", "fetch", "--seasons", "2024-25", "--from", "2024-11-01", "--to", "2024-11-02"]
-    assert cli.main([*argv, "--base-url", "http://127.0.0.1:9", "--dry-run"]) == 0
+    assert cli.main([*argv, "--base-url", "http://u:pw-42@127.0.0.1:9", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "would send 2 request(s) to http://127.0.0.1:9/leaguegamelog" in out
-    assert "leaguegamelog_P_2024-25_2024-11-01_2024-11-02" in out
-    assert cli.main(["ingest", "fetch-pbp", "--games", "0022400500", "--dry-run"]) == 0
+    assert "leaguegamelog_P_2024-25_2024-11-01_2024-11-02" in out and "pw-42" not in out
+    games = ["--games", "0022400500", "0022400500"]  # named twice, fetched once
+    assert cli.main(["ingest", "fetch-pbp", *games, "--dry-run"]) == 0
     assert "would fetch 1 game(s)" in capsys.readouterr().out
     assert not paths["landing"].exists()
 

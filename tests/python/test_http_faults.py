@@ -1,28 +1,38 @@
 """HTTP faults against the loopback replay server, with real recorded payloads as the good
 answers: 403 throttling, 429 with Retry-After (and a cap on it), 500s with growing backoff,
 timeouts, a connection reset mid-response; retries always bounded, failed requests written to a
-retry list that a later run replays, and never a partial file in the landing zone."""
+retry list that a later run replays, and never a partial file in the landing zone. And the
+bounds on one request: a deadline per attempt (a server dripping bytes), a cap on the body (on
+the wire and inflated: a gzip bomb), and which redirects are followed."""
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
+import re
+import time
+import tracemalloc
+import zlib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import PLAYER_2024_10_22, TEAM_2018_19, Replay, Reply
 
 from ingest import fetch_ranges
 from ingest.__main__ import main
-from ingest.http import HttpClient, HttpConfig, HttpFetchError
+from ingest.http import HttpClient, HttpConfig, HttpFetchError, redirect_allowed
 from ingest.landing import LandingZone, parse_payload_key
 from ingest.load import load
 from ingest.sources import nba_cdn, nba_stats
 
 FAST = {"min_delay": 0.0, "backoff_base": 0.01, "backoff_max": 0.05, "jitter": 0.0}
+MIB = 1024 * 1024
 
 
-def client(**overrides: float) -> HttpClient:
+def client(**overrides: Any) -> HttpClient:
     return HttpClient(HttpConfig(**{"timeout": 5.0, "max_attempts": 4, **FAST, **overrides}))
 
 
@@ -159,3 +169,211 @@ def test_retry_lists_are_validated_before_any_request(replay: Replay, tmp_path: 
     args = ["--landing-root", str(tmp_path / "landing"), "fetch", "--retry-file", str(bad)]
     assert main([*args, "--base-url", f"{replay.url}/stats"]) == 2
     assert replay.seen == [] and not (tmp_path / "landing").exists()
+
+
+# --- bounds: a deadline per attempt, a cap on the body, a redirect policy -------------------
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+def test_a_server_dripping_bytes_under_the_read_timeout_is_cut_off_by_the_deadline(
+    replay: Replay, tmp_path: Path, encoding: str
+) -> None:
+    """A byte every 0.25 s never trips a 2 s read timeout; the 1 s deadline per attempt ends
+    each attempt, the attempt is retried as a timeout would be, and nothing lands. Gzip too:
+    its first bytes inflate to nothing, and reading must not wait for them to."""
+    body = PLAYER_2024_10_22.read_bytes()[:24]  # 6 s of dripping: would land without a deadline
+    headers = {"Content-Encoding": "gzip"} if encoding == "gzip" else {}
+    sent = gzip_of(body) if encoding == "gzip" else body
+    replay.queue(Reply(body=sent, headers=headers, drip=0.25))
+    started = time.monotonic()
+    with (
+        client(timeout=2.0, deadline=1.0, max_attempts=2) as http,
+        pytest.raises(HttpFetchError) as caught,
+    ):
+        fetch_day(http, tmp_path, replay.url)
+    elapsed = time.monotonic() - started
+    assert len(replay.seen) == 2 and caught.value.attempts == 2
+    assert caught.value.last_status is None
+    assert "DeadlineExceeded" in str(caught.value)
+    assert "1.0 s deadline" in str(caught.value) and "NBA_HTTP_DEADLINE" in str(caught.value)
+    assert elapsed < 3.5  # two 1 s attempts (each overshooting by at most a byte), not 6 s
+    assert every_file(tmp_path) == []
+
+
+def test_a_slow_body_inside_the_deadline_still_lands(replay: Replay) -> None:
+    body = PLAYER_2024_10_22.read_bytes()[:4]
+    replay.queue(Reply(body=body, drip=0.1))
+    with client(timeout=2.0, deadline=2.0) as http:
+        assert http.get(f"{replay.url}/stats/leaguegamelog").content == body
+    assert len(replay.seen) == 1
+
+
+def gzip_of(*parts: bytes) -> bytes:
+    """gzip of the parts in sequence, compressed piece by piece (no copy of the whole)."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9, mtime=0) as packed:
+        for part in parts:
+            packed.write(part)
+    return out.getvalue()
+
+
+def test_a_gzip_bomb_is_refused_while_inflating_with_memory_bounded(
+    replay: Replay, tmp_path: Path
+) -> None:
+    """The real player log followed by 32 MiB of JSON whitespace (still valid JSON): ~60 KB on
+    the wire, 32 MiB inflated. Reading stops just past the 1 MiB cap; not retried."""
+    payload = PLAYER_2024_10_22.read_bytes()
+    bomb = gzip_of(payload, *[b" " * MIB] * 32)
+    assert len(bomb) < 100_000
+    replay.queue(Reply(body=bomb, headers={"Content-Encoding": "gzip"}))
+    tracemalloc.start()
+    try:
+        with client(max_bytes=MIB) as http, pytest.raises(HttpFetchError) as caught:
+            fetch_day(http, tmp_path, replay.url)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    err = caught.value
+    assert (len(replay.seen), err.attempts, err.last_status) == (1, 1, 200)
+    message = str(err)
+    assert f"inflated body passed the {MIB}-byte cap" in message
+    assert "HttpConfig.max_bytes / NBA_HTTP_MAX_BYTES" in message
+    stopped_at = int(re.search(r"stopped after (\d+) bytes", message).group(1))  # type: ignore[union-attr]
+    assert MIB < stopped_at <= MIB + 64 * 1024
+    assert peak < 8 * MIB, peak  # never the 32 MiB body
+    assert every_file(tmp_path) == []
+
+
+def raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "encode"),
+    [
+        ("gzip", gzip_of),
+        ("gzip", lambda body: gzip_of(body[:1000]) + gzip_of(body[1000:])),  # two members
+        ("x-gzip", gzip_of),
+        ("deflate", zlib.compress),
+        ("deflate", raw_deflate),  # what some servers send as deflate
+        ("gzip, gzip", lambda body: gzip_of(gzip_of(body))),
+    ],
+    ids=["gzip", "gzip-members", "x-gzip", "deflate", "raw-deflate", "chained"],
+)
+def test_an_encoded_real_payload_under_the_cap_lands_inflated(
+    replay: Replay, encoding: str, encode: Any
+) -> None:
+    """The body is inflated piece by piece by the client itself now: what requests undid, it
+    undoes, to the same bytes."""
+    body = TEAM_2018_19.read_bytes()
+    replay.queue(Reply(body=encode(body), headers={"Content-Encoding": encoding}))
+    with client(max_bytes=len(body)) as http:
+        fetched = http.get(f"{replay.url}/stats/leaguegamelog")
+    assert fetched.content == body
+    assert replay.seen[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+def test_a_body_that_does_not_inflate_is_retried_then_reported(replay: Replay) -> None:
+    body = gzip_of(TEAM_2018_19.read_bytes())
+    broken = body[:10] + bytes(b ^ 0xFF for b in body[10:200]) + body[200:]
+    replay.queue(Reply(body=broken, headers={"Content-Encoding": "gzip"}))
+    with client(max_attempts=2) as http, pytest.raises(HttpFetchError) as caught:
+        http.get(f"{replay.url}/stats/leaguegamelog")
+    assert (len(replay.seen), caught.value.attempts) == (2, 2)
+    assert "ContentDecodingError" in str(caught.value)
+
+
+def test_a_content_length_over_the_cap_is_refused_before_the_body_is_read(
+    replay: Replay,
+) -> None:
+    body = TEAM_2018_19.read_bytes()
+    replay.queue(Reply(body=body))
+    with client(max_bytes=100_000) as http, pytest.raises(HttpFetchError) as caught:
+        http.get(f"{replay.url}/stats/leaguegamelog")
+    assert (len(replay.seen), caught.value.attempts, caught.value.last_status) == (1, 1, 200)
+    assert f"Content-Length {len(body)} exceeds the 100000-byte cap" in str(caught.value)
+    assert "NBA_HTTP_MAX_BYTES" in str(caught.value)
+
+
+def test_a_body_without_content_length_is_capped_while_it_is_read(replay: Replay) -> None:
+    replay.queue(Reply(body=TEAM_2018_19.read_bytes(), content_length=False))
+    with client(max_bytes=100_000) as http, pytest.raises(HttpFetchError) as caught:
+        http.get(f"{replay.url}/stats/leaguegamelog")
+    assert (len(replay.seen), caught.value.attempts) == (1, 1)
+    message = str(caught.value)
+    assert "passed the 100000-byte cap" in message
+    stopped_at = int(re.search(r"stopped after (\d+) bytes", message).group(1))  # type: ignore[union-attr]
+    assert 100_000 < stopped_at <= 100_000 + 64 * 1024
+
+
+def test_a_body_without_content_length_under_the_cap_lands_whole(replay: Replay) -> None:
+    body = TEAM_2018_19.read_bytes()
+    replay.queue(Reply(body=body, content_length=False))
+    with client() as http:
+        assert http.get(f"{replay.url}/stats/leaguegamelog").content == body
+
+
+def test_a_same_host_redirect_is_followed_and_each_hop_is_paced(replay: Replay) -> None:
+    body = PLAYER_2024_10_22.read_bytes()
+    replay.queue(Reply(status=302, headers={"Location": "/stats/moved"}), Reply(body=body))
+    with client(min_delay=0.3) as http:
+        fetched = http.get(f"{replay.url}/stats/leaguegamelog", {"Season": "2024-25"})
+    assert fetched.content == body and fetched.url == f"{replay.url}/stats/moved"
+    assert [seen.path for seen in replay.seen] == ["/stats/leaguegamelog", "/stats/moved"]
+    assert replay.seen[1].at - replay.seen[0].at >= 0.25
+
+
+def test_a_redirect_to_another_host_is_refused_naming_both_hosts(
+    replay: Replay, tmp_path: Path
+) -> None:
+    port = replay.url.rsplit(":", 1)[1]
+    elsewhere = f"http://localhost:{port}/stats/leaguegamelog"
+    replay.queue(Reply(status=302, headers={"Location": elsewhere}))
+    with client() as http, pytest.raises(HttpFetchError) as caught:
+        fetch_day(http, tmp_path, replay.url)
+    err = caught.value
+    assert (len(replay.seen), err.attempts, err.last_status) == (1, 1, 302)
+    assert f"redirect from 127.0.0.1:{port} to localhost:{port} refused" in str(err)
+    assert "allowed_redirect_hosts" in str(err)
+    assert every_file(tmp_path) == []
+
+
+def test_a_redirect_to_an_allowed_host_is_followed(replay: Replay, tmp_path: Path) -> None:
+    port = replay.url.rsplit(":", 1)[1]
+    body = PLAYER_2024_10_22.read_bytes()
+    replay.queue(
+        Reply(status=307, headers={"Location": f"http://localhost:{port}/cdn/leaguegamelog"}),
+        Reply(body=body),
+    )
+    with client(allowed_redirect_hosts=("localhost",)) as http:
+        path = fetch_day(http, tmp_path, replay.url)
+    assert [seen.path for seen in replay.seen] == ["/stats/leaguegamelog", "/cdn/leaguegamelog"]
+    assert (tmp_path / path).read_bytes() == body
+    manifest = json.loads((tmp_path / (path.removesuffix(".json") + ".manifest.json")).read_text())
+    assert manifest["origin"] == f"http://localhost:{port}/cdn/leaguegamelog"
+
+
+def test_redirects_are_bounded(replay: Replay) -> None:
+    replay.queue(Reply(status=301, headers={"Location": "/stats/again"}))
+    with client(max_redirects=2) as http, pytest.raises(HttpFetchError) as caught:
+        http.get(f"{replay.url}/stats/leaguegamelog")
+    assert (len(replay.seen), caught.value.attempts, caught.value.last_status) == (3, 1, 301)
+    assert "more than 2 redirects" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "followed"),
+    [
+        ("http://stats.nba.com/a", "https://stats.nba.com/b", True),  # upgrade, same host
+        ("https://stats.nba.com/a", "https://stats.nba.com:443/b", True),
+        ("https://stats.nba.com/a", "http://stats.nba.com/b", False),  # downgrade
+        ("http://stats.nba.com:8080/a", "https://stats.nba.com/b", False),  # another port
+        ("https://stats.nba.com/a", "https://cdn.nba.com/b", False),
+        ("https://stats.nba.com/a", "https://user:pw@stats.nba.com/b", True),
+        ("https://stats.nba.com/a", "ftp://stats.nba.com/b", False),
+    ],
+)
+def test_redirect_policy(source: str, target: str, followed: bool) -> None:
+    assert redirect_allowed(source, target, ()) is followed
+    assert redirect_allowed(source, "https://cdn.nba.com/x", ("cdn.nba.com",)) is True

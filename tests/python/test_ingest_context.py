@@ -260,6 +260,41 @@ def test_a_tampered_odds_retry_list_is_refused_before_any_request(
     assert replay.seen == []
 
 
+def test_an_event_listed_twice_is_fetched_once(
+    replay: Replay,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every odds request spends API quota: an events list naming one event twice (opening
+    night's first game repeated) sends one odds request per distinct event."""
+    listed, odds = opening_night_odds()
+    first, second = (str(e["id"]) for e in listed[:2])
+    monkeypatch.setenv(odds_api.API_KEY_ENV, SECRET)
+    replay.queue(
+        Reply(body=json.dumps([listed[0], listed[1], listed[0]]).encode()),
+        Reply(body=odds[first]),
+        Reply(body=odds[second]),
+    )
+    zone = LandingZone(tmp_path / "landing")
+    with caplog.at_level(logging.INFO), client() as http:
+        report = odds_api.fetch_slate(
+            http,
+            zone,
+            [odds_api.PLAYER_PROPS],
+            at=parse_timestamp("2024-10-22T20:00:00Z"),
+            url_base=f"{replay.url}/v4",
+        )
+    events_path = "/v4/historical/sports/basketball_nba/events"
+    assert [seen.path for seen in replay.seen] == [
+        events_path,
+        f"{events_path}/{first}/odds",
+        f"{events_path}/{second}/odds",
+    ]
+    assert report.events == 2 and len(report.landed) == 2 and report.failed == []
+    assert "dropped 1 duplicate event id(s)" in caplog.text
+
+
 def test_schedule_falls_back_to_the_backup_url_and_lands_exact_bytes(
     replay: Replay, tmp_path: Path
 ) -> None:

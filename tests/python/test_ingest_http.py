@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import socket
 import time
 from datetime import date
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import PLAYER_2024_10_22, TEAM_2018_19, Replay, Reply
 
+from ingest import fetch_ranges
 from ingest.__main__ import main
 from ingest.http import HttpClient, HttpConfig, HttpFetchError
 from ingest.landing import LandingZone, parse_timestamp
@@ -203,6 +205,35 @@ def test_config_reads_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> 
         0.0,
     )
     assert HttpConfig().timeout == 20.0 and HttpConfig().min_delay == 1.0
+
+
+def test_a_range_asked_for_twice_is_requested_once(
+    replay: Replay, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    replay.queue(Reply(body=PLAYER_2024_10_22.read_bytes()))
+    day = date(2024, 10, 22)
+    request = fetch_ranges.RangeRequest(nba_stats.PLAYER_GAME_LOGS, "2024-25", day, day)
+    with caplog.at_level(logging.INFO), client() as http:
+        report = fetch_ranges.fetch_requests(
+            http, LandingZone(tmp_path), [request, request], url_base=f"{replay.url}/stats"
+        )
+    assert len(replay.seen) == 1 and len(report.landed) == 1
+    assert "dropped 1 duplicate request(s)" in caplog.text
+
+
+def test_bounds_read_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NBA_HTTP_DEADLINE", "12.5")
+    monkeypatch.setenv("NBA_HTTP_MAX_BYTES", "1000")
+    monkeypatch.setenv("NBA_HTTP_ALLOWED_REDIRECT_HOSTS", "cdn.nba.com, Stats.NBA.com,")
+    config = HttpConfig.from_env()
+    assert (config.attempt_deadline, config.max_bytes) == (12.5, 1000)
+    assert config.allowed_redirect_hosts == ("cdn.nba.com", "stats.nba.com")
+    # Unset, the deadline follows the timeout: three socket-read timeouts' worth per attempt.
+    assert (
+        HttpConfig().attempt_deadline == 60.0 and HttpConfig(timeout=5.0).attempt_deadline == 15.0
+    )
+    assert HttpConfig().max_bytes == 64 * 1024 * 1024 and HttpConfig().max_redirects == 5
+    assert HttpConfig().allowed_redirect_hosts == ()
 
 
 def test_attempt_count_includes_retries_before_a_final_client_error(replay: Replay) -> None:

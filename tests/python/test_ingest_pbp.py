@@ -9,6 +9,7 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 from pathlib import Path
 
 import duckdb
@@ -102,6 +103,18 @@ def test_cdn_fetch_requests_the_game_url_and_lands_exact_bytes(
     assert nba_cdn.play_by_play_url(CDN_GAME) == (
         "https://cdn.nba.com/static/json/liveData/playbyplay/playbyplay_0022000001.json"
     )
+
+
+def test_cdn_game_named_twice_is_fetched_once(
+    replay: Replay, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    replay.queue(Reply(body=cdn_bytes()))
+    with caplog.at_level(logging.INFO), client() as http:
+        report = nba_cdn.fetch_games(
+            http, LandingZone(tmp_path), [CDN_GAME, CDN_GAME], url_base=replay.url
+        )
+    assert len(replay.seen) == 1 and len(report.landed) == 1
+    assert "dropped 1 duplicate game id(s)" in caplog.text
 
 
 def test_cdn_bad_game_ids_fail_before_any_request(replay: Replay, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ shown in an error, and SQL is built only from validated identifiers."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -16,11 +17,11 @@ from pathlib import Path
 import bad_input_corpus as corpus
 import duckdb
 import pytest
-from conftest import Replay, Reply
+from conftest import PLAYER_2024_10_22, Replay, Reply
 
 from ingest import fetch_ranges
 from ingest.__main__ import _parser, main
-from ingest.http import HttpClient, HttpConfig, HttpFetchError
+from ingest.http import HttpClient, HttpConfig, HttpFetchError, redact
 from ingest.landing import LandingZone, validate_name
 from ingest.load import IDENTIFIER, _ident, known_tables, load
 from ingest.load_bigquery import release_sql, table_id
@@ -220,6 +221,76 @@ def test_a_transport_error_never_carries_the_key_in_its_text_or_its_chain() -> N
     printed = "".join(traceback.format_exception(caught.value))
     assert "ConnectionError" in printed and "apiKey=REDACTED" in printed
     assert FAKE_KEY not in printed and FAKE_KEY not in repr(caught.value)
+
+
+# --- credentials written in a base URL ------------------------------------------------------
+
+URL_USER, URL_PASSWORD = "scraper", "pw-not-real-42"
+
+
+def test_redact_strips_userinfo_from_urls_as_well_as_secret_params() -> None:
+    url = f"https://{URL_USER}:{URL_PASSWORD}@stats.nba.com:8443/stats/x?apiKey={FAKE_KEY}#top"
+    assert redact(url) == "https://stats.nba.com:8443/stats/x?apiKey=REDACTED#top"
+    assert redact(f"GET http://{URL_PASSWORD}@h/x failed") == "GET http://h/x failed"
+    assert redact("https://u:p@ss@h/x") == "https://h/x"  # the host is after the last @
+    # An @ past the host, or outside a URL, is not userinfo.
+    assert redact("https://h/@me?q=a@b") == "https://h/@me?q=a@b"
+    assert redact("mail scraper@nba.com") == "mail scraper@nba.com"
+
+
+def test_credentials_in_a_base_url_are_sent_but_never_logged_stored_or_shown(
+    replay: Replay, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """requests turns user:password@ in a URL into Basic auth, and used to leave them in the
+    URL it reports, which loaders record as the manifest's origin."""
+    with_credentials = replay.url.replace("://", f"://{URL_USER}:{URL_PASSWORD}@")
+    body = PLAYER_2024_10_22.read_bytes()
+    # A 503 (retried, so logged), a same-host redirect, then the answer.
+    replay.queue(
+        Reply(status=503, body=b""),
+        Reply(status=302, headers={"Location": "/stats/moved/leaguegamelog"}),
+        Reply(body=body),
+    )
+    root = tmp_path / "landing"
+    with (
+        caplog.at_level(logging.DEBUG),
+        HttpClient(HttpConfig(**{**FAST, "max_attempts": 3})) as http,
+    ):
+        landed = nba_stats.fetch_leaguegamelog(
+            http,
+            LandingZone(root),
+            "2024-25",
+            nba_stats.PLAYER_GAME_LOGS,
+            url_base=f"{with_credentials}/stats",
+        )
+    basic = "Basic " + base64.b64encode(f"{URL_USER}:{URL_PASSWORD}".encode()).decode()
+    assert [seen.headers.get("authorization") for seen in replay.seen] == [basic] * 3
+    assert (root / landed.path).read_bytes() == body
+    manifest = json.loads((root / landed.manifest_path).read_text())
+    assert manifest["origin"] == f"{replay.url}/stats/moved/leaguegamelog"
+    assert "redirected (302)" in caplog.text and "retrying" in caplog.text
+    for path in (p for p in root.rglob("*") if p.is_file()):
+        assert URL_PASSWORD.encode() not in path.read_bytes(), path
+    assert URL_PASSWORD not in caplog.text and f"{URL_USER}:" not in caplog.text
+
+    replay.queue(Reply(status=503, body=b""))
+    with HttpClient(HttpConfig(**FAST)) as http, pytest.raises(HttpFetchError) as caught:
+        http.get(f"{with_credentials}/stats/leaguegamelog")
+    assert caught.value.url == f"{replay.url}/stats/leaguegamelog"
+    printed = "".join(traceback.format_exception(caught.value)) + repr(caught.value)
+    assert "last status 503" in printed and URL_PASSWORD not in printed
+
+
+def test_a_transport_error_never_carries_url_credentials_in_its_text_or_its_chain() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://{URL_USER}:{URL_PASSWORD}@127.0.0.1:{port}/stats/leaguegamelog"
+    with HttpClient(HttpConfig(**FAST)) as http, pytest.raises(HttpFetchError) as caught:
+        http.get(url)
+    printed = "".join(traceback.format_exception(caught.value)) + repr(caught.value)
+    assert "ConnectionError" in printed and f"127.0.0.1:{port}/stats/leaguegamelog" in printed
+    assert URL_PASSWORD not in printed and f"{URL_USER}:" not in printed
 
 
 # --- SQL from validated identifiers only ----------------------------------------------------
