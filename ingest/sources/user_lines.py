@@ -13,7 +13,7 @@ Columns (any order; others are kept in raw and ignored):
                            started is then treated as seen after tip-off and never used
   player_id      optional  NBA.com person id; when given it is used instead of the name match
 
-The file is landed byte for byte as .csv, keyed by its (sanitised) file name, and checked:
+The file is landed byte for byte as .csv, keyed by its file name (request_key), and checked:
 required columns present, every date, number and time readable. A file failing the checks is
 landed all the same, so the loader quarantines it with the reason (the same checks are the
 loader's gate) and the ledger shows it; `import-lines` reports it and exits 1.
@@ -21,6 +21,7 @@ loader's gate) and the ledger shows it; `import-lines` reports it and exits 1.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from pathlib import Path
@@ -126,8 +127,14 @@ def content_problem(data: bytes) -> str | None:
 
 
 def request_key(file_name: str) -> str:
+    """`import_<stem>` for a plain `<stem>.csv`; a name the key cannot spell as it is (spaces,
+    other characters, another extension) gets 8 hex digits of the name's hash as well, so
+    `my lines.csv` and `my_lines.csv` stay two imports instead of replacing each other."""
     stem = SAFE_KEY.sub("_", Path(file_name).stem).strip("._-") or "lines"
-    return f"import_{stem}"
+    if file_name == f"{stem}.csv":
+        return f"import_{stem}"
+    digest = hashlib.sha256(file_name.encode("utf-8")).hexdigest()[:8]
+    return f"import_{stem}_{digest}"
 
 
 def import_file(zone: LandingZone, path: str | Path) -> tuple[Landed, str | None]:

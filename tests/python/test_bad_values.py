@@ -47,6 +47,8 @@ HOLIDAY = 201950
 PLAYER_TEST = "no_unreplaced_held_back_rows__stg_nba_stats__player_game_logs"
 LINES_TEST = "no_unreplaced_held_back_rows__stg_pickem_lines__player_points"
 HOUR = timedelta(hours=1)
+# As plain `dbt build` runs them: one node per test, the nightly's per-model bundles left out.
+ONE_NODE_PER_TEST = ("--exclude", "test_name:declared_data_tests_pass")
 MARTS = ("player_game_summary", "team_offense_game_summary", "team_defense_game_summary")
 
 
@@ -119,7 +121,7 @@ def _bad_files(root: Path) -> dict[str, str]:
 def _build(root: Path, *extra: str) -> tuple[int, str]:
     loaded = ingest(root, "load")
     assert loaded.returncode == 0, loaded.stderr
-    built = dbt(root, "build", SELECT, *extra)
+    built = dbt(root, "build", SELECT, *ONE_NODE_PER_TEST, *extra)
     return built.returncode, built.stdout
 
 
@@ -321,3 +323,36 @@ def test_a_fetch_stamped_in_the_future_is_quarantined(tmp_path: Path) -> None:
     [(path, reason)] = rows
     assert path == landed.path
     assert "is after the loader's clock" in reason and "would win over every later fetch" in reason
+
+
+def test_predictions_whose_edge_or_pick_disagree_with_their_numbers_fail_by_name(
+    tmp_path: Path,
+) -> None:
+    """Rows as `ml score` writes them for opening night (Jalen Brunson at PrizePicks' 27.5,
+    Josh Hart at 12.5 on 2024-10-22), then one edited so its edge is not predicted - line and
+    one whose OVER has an edge below the threshold: graded as written until now."""
+    model = ["stg_ml_predictions__player_points_predictions"]
+    built = dbt(tmp_path, "build", model, "--exclude-resource-type", "test", "unit_test")
+    assert built.returncode == 0, built.stdout[-3000:]
+    rows = [
+        # model_version, player, predicted, line, edge, recommendation
+        ("mean_v1_test", corpus.BRUNSON, 31.0, 27.5, 3.5, "OVER"),  # as written: right
+        ("mean_v1_test", corpus.HART, 12.0, 12.5, 4.5, "OVER"),  # edge is -0.5, not 4.5
+        ("mean_v2_test", corpus.HART, 14.0, 12.5, 1.5, "OVER"),  # below the 3-point threshold
+    ]
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        for version, player, predicted, line, edge, pick in rows:
+            con.execute(
+                "insert into predictions.player_points_predictions (model_version, model_name, "
+                "player_id, game_id, game_date, predicted_points, line, edge, recommendation, "
+                "min_edge, scoring_mode, created_at) values (?, 'mean', ?, '0022400061', "
+                "date '2024-10-22', ?, ?, ?, ?, 3.0, 'upcoming', now())",
+                [version, player, predicted, line, edge, pick],
+            )
+    tested = dbt(tmp_path, "build", model, *ONE_NODE_PER_TEST)
+    assert tested.returncode == 1
+    assert failing(tested.stdout) == {
+        "stg_ml_predictions_edge_is_prediction_minus_line",
+        "stg_ml_predictions_recommendation_follows_the_edge",
+    }
+    assert "Got 1 result" in tested.stdout

@@ -9,6 +9,7 @@ The pick'em files are MIT and ship in data/bundled.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 from datetime import date
@@ -384,10 +385,33 @@ def test_import_lines_lands_a_valid_file(tmp_path: Path) -> None:
     root = tmp_path / "landing"
     assert main(["--landing-root", str(root), "import-lines", str(source)]) == 0
     (landed,) = LandingZone(root).iter_payloads(user_lines.SOURCE, user_lines.PLAYER_POINTS)
-    assert landed.request_key == "import_my_lines"
+    digest = hashlib.sha256(b"my lines.csv").hexdigest()[:8]
+    assert landed.request_key == f"import_my_lines_{digest}"
     assert landed.path.endswith(".csv")
     result = load(landing_root=root, db_path=tmp_path / "db.duckdb")
     assert result.loaded_by_table == {"raw.user_lines__player_points": 1}
+
+
+def test_file_names_that_sanitise_alike_stay_two_imports(tmp_path: Path) -> None:
+    """`my lines.csv` and `my_lines.csv` (and `my_lines.txt`) once shared the key
+    `import_my_lines`, so each import replaced the other in staging without a word."""
+    root = tmp_path / "landing"
+    names = ["my lines.csv", "my_lines.csv", "my_lines.txt", "my-lines.csv"]
+    halves = USER_CSV.splitlines(keepends=True)
+    for i, name in enumerate(names):
+        source = tmp_path / name
+        # Each file its own real line, so every import has other bytes.
+        source.write_text(halves[0] + halves[1 + i % 2], encoding="utf-8")
+        assert main(["--landing-root", str(root), "import-lines", str(source)]) == 0
+    keys = [
+        p.request_key
+        for p in LandingZone(root).iter_payloads(user_lines.SOURCE, user_lines.PLAYER_POINTS)
+    ]
+    assert len(keys) == len(set(keys)) == len(names)
+    assert user_lines.request_key("my_lines.csv") == "import_my_lines"
+    assert user_lines.request_key("my-lines.csv") == "import_my-lines"
+    # The same name imported again is the same import (the later one wins in staging).
+    assert user_lines.request_key("my lines.csv") == user_lines.request_key("my lines.csv")
 
 
 def test_import_lines_lands_unusable_rows_for_the_loader_with_line_numbers(
