@@ -438,3 +438,124 @@ def test_user_lines_failing_their_checks_land_and_are_quarantined_with_line_numb
     assert reason.startswith("unexpected payload shape: line 2: game_date '10/22/2024'")
     assert "line 3: team_abbr 'New York' is not a team code" in reason
     assert query(db, "select landed_path from raw.landing_inventory") == [(landed.path,)]
+
+
+# --- payloads that JSON parsers cannot read, or read differently ---------------------------
+
+DEEP = 100_000  # nesting levels: far past Python's recursion limit, a few hundred KB of text
+
+
+def test_json_nested_deeper_than_the_parser_allows_is_quarantined_and_the_batch_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Opening night re-scraped wrapped in 100,000 arrays, and 2024-12-27 re-scraped with one
+    PTS value (its real one) nested as deep: JSON Python's recursive parser cannot follow.
+    Each is quarantined saying so; the real nights in the same batch load; runs after it go
+    on too (until now the RecursionError stopped this and every later load)."""
+    real = corpus.opening_night()
+    nights = corpus.bundled_nights(corpus.TRADE_NIGHTS)
+    first, second = corpus.TRADE_NIGHTS
+    later = corpus.FIRST_FETCH + timedelta(days=1)
+    cases = {
+        "opening_night": corpus.Case(
+            "opening_night",
+            corpus.day_key("2024-25", corpus.OPENING_NIGHT),
+            real,
+            corpus.FIRST_FETCH,
+            corpus.LOADED,
+        ),
+        "wrapped": corpus.Case(
+            "wrapped_in_arrays",
+            corpus.day_key("2024-25", corpus.OPENING_NIGHT),
+            corpus.nested_in_arrays(real, DEEP),
+            later,
+            corpus.QUARANTINED,
+        ),
+        "first_night": corpus.Case(
+            "first_night",
+            corpus.day_key("2024-25", first),
+            nights[first],
+            corpus.FIRST_FETCH,
+            corpus.LOADED,
+        ),
+        "value_nested": corpus.Case(
+            "value_nested",
+            corpus.day_key("2024-25", first),
+            corpus.with_value_nested(nights[first], 0, "PTS", DEEP),
+            later,
+            corpus.QUARANTINED,
+        ),
+        "second_night": corpus.Case(
+            "second_night", corpus.day_key("2024-25", second), nights[second], later, corpus.LOADED
+        ),
+    }
+    zone = LandingZone(tmp_path / "landing")
+    paths = {name: case.land(zone).path for name, case in cases.items()}
+    db = tmp_path / "db.duckdb"
+    args = ["--landing-root", str(zone.root), "load", "--duckdb-path", str(db)]
+    assert main(args) == 0
+    assert capsys.readouterr().out.strip() == (
+        "landed files seen 5, loaded 3, skipped 0, quarantined 2"
+    )
+
+    too_deep = "not valid JSON (nested deeper than Python's parser allows); starts with "
+    wrapped, value_nested = cases["wrapped"].data, cases["value_nested"].data
+    quarantine = query(db, "select landed_path, sha256, reason from raw.load_quarantine")
+    assert {path: (sha, reason) for path, sha, reason in quarantine} == {
+        paths["wrapped"]: (hashlib.sha256(wrapped).hexdigest(), too_deep + repr("[" * 60)),
+        paths["value_nested"]: (
+            hashlib.sha256(value_nested).hexdigest(),
+            too_deep + repr(value_nested[:60].decode()),
+        ),
+    }
+    assert {p for (p,) in query(db, "select landed_path from raw.nba_stats__player_game_logs")} == {
+        paths["opening_night"],
+        paths["first_night"],
+        paths["second_night"],
+    }
+    assert {p for (p,) in query(db, "select landed_path from raw.landing_inventory")} == set(
+        paths.values()
+    )
+    assert main(args) == 0  # and the next run is not stopped by them either
+    assert "quarantined 0 (+2 from earlier runs)" in capsys.readouterr().out
+
+
+def test_a_key_named_twice_is_quarantined_naming_the_key_and_where(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Opening night re-scraped with `resultSets` named twice, an empty result set first and
+    the real one after; and with `rowSet` named twice inside the result set, likewise. Python
+    (the loader's check) reads the last, DuckDB (staging) the first: the file used to load and
+    then show no rows. Both are quarantined naming the key; the real payload loads."""
+    real = corpus.opening_night()
+    empty = json.loads(corpus.with_empty_rowset(real))["resultSets"]
+    top = corpus.with_duplicate_key_first(real, "resultSets", empty)
+    nested = corpus.with_rowset_named_twice(real)
+    for ambiguous in (top, nested):  # what makes them ambiguous, shown on the bytes
+        assert len(corpus.result_set(json.loads(ambiguous))["rowSet"]) == 42
+        with duckdb.connect() as con:
+            rows = con.execute(
+                "select json_array_length(?, '$.resultSets[0].rowSet')", [ambiguous.decode()]
+            ).fetchone()
+        assert rows == (0,)
+    key = corpus.day_key("2024-25", corpus.OPENING_NIGHT)
+    at = corpus.FIRST_FETCH
+    cases = {
+        "real": corpus.Case("real", key, real, at, corpus.LOADED),
+        "top": corpus.Case("top", key, top, at + timedelta(hours=1), corpus.QUARANTINED),
+        "nested": corpus.Case("nested", key, nested, at + timedelta(hours=2), corpus.QUARANTINED),
+    }
+    zone = LandingZone(tmp_path / "landing")
+    paths = {name: case.land(zone).path for name, case in cases.items()}
+    db = tmp_path / "db.duckdb"
+    assert main(["--landing-root", str(zone.root), "load", "--duckdb-path", str(db)]) == 0
+    assert "loaded 1, skipped 0, quarantined 2" in capsys.readouterr().out
+    disagree = " (JSON parsers disagree on which value counts)"
+    assert dict(query(db, "select landed_path, reason from raw.load_quarantine")) == {
+        paths["top"]: "ambiguous JSON: duplicate key 'resultSets' in the top-level object"
+        + disagree,
+        paths["nested"]: "ambiguous JSON: duplicate key 'rowSet' in resultSets[0]" + disagree,
+    }
+    assert query(db, "select landed_path from raw.nba_stats__player_game_logs") == [
+        (paths["real"],)
+    ]
