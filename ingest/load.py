@@ -96,6 +96,11 @@ class QuarantineError(RuntimeError):
     """Strict mode: some landed files could not be loaded (they are listed in the message)."""
 
 
+class WarehouseWriteError(RuntimeError):
+    """The raw layer could not be written (a full disk, say): the warehouse, the table and the
+    original error, which the rollback is never allowed to hide. Nothing of the batch stays."""
+
+
 @dataclass
 class LoadResult:
     seen: int = 0
@@ -283,6 +288,11 @@ def _read_manifest(zone: LandingZone, path: str) -> dict[str, Any] | str | None:
     return manifest
 
 
+def _describe(err: BaseException) -> str:
+    text = str(err)
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
 def examine(zone: LandingZone, landed: LandedFile, now: datetime) -> RawRow | QuarantineRow:
     return decide(landed, zone.read(landed.path), _read_manifest(zone, landed.path), now)
 
@@ -464,22 +474,43 @@ class DuckDBWriter:
             self.con.unregister("incoming_batch")
 
     def write(self, batch: Batch) -> None:
+        schema = self.schema
+        writing = f"{schema}.{INVENTORY_TABLE}"
         self.con.execute("BEGIN TRANSACTION")
         try:
             self._insert(INVENTORY_TABLE, INVENTORY_COLUMNS, batch.inventory)
             if batch.released:
+                writing = f"{schema}.{QUARANTINE_TABLE} (releasing replayed files)"
                 self.con.executemany(
-                    f"DELETE FROM {_ident(self.schema)}.{_ident(QUARANTINE_TABLE)} "
+                    f"DELETE FROM {_ident(schema)}.{_ident(QUARANTINE_TABLE)} "
                     "WHERE landed_path = ?",
                     [[path] for path in batch.released],
                 )
             for table, rows in batch.raw.items():
+                writing = f"{schema}.{table}"
                 self._insert(table, RAW_COLUMNS, rows)
+            writing = f"{schema}.{QUARANTINE_TABLE}"
             self._insert(QUARANTINE_TABLE, QUARANTINE_COLUMNS, batch.quarantine)
+            writing = "the commit"
             self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
+        except Exception as err:
+            self._rollback()
+            raise WarehouseWriteError(
+                f"could not write {self.path} ({writing}): {_describe(err)}; "
+                "the load was rolled back"
+            ) from err
+        except BaseException:  # an interrupt: rolled back too, and left to propagate as it is
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        # A failed COMMIT (a full disk, say) has already ended the transaction, and DuckDB
+        # then refuses ROLLBACK with "no transaction is active": that must not replace the
+        # error that says what went wrong, so it is logged and dropped.
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error as err:
+            log.debug("rollback after a failed write: %s", err)
 
 
 def load(
