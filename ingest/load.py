@@ -12,6 +12,12 @@ Every landed file the loader lists is also recorded, once, in raw.landing_invent
 entity, request key, the sha256 prefix its name carries, when it was first seen). The dbt ledger
 (models/marts/ops) checks that each inventoried file is in exactly one raw table or in the
 quarantine, so a file that was seen but neither loaded nor set aside fails a named test.
+
+The loader lists every entry under the landing root (LandingZone.iter_entries), not only the
+well-named payloads: a stray (a name off the layout, a link, a FIFO, ...; ingest/landing.py)
+is inventoried and quarantined with the reason, and never opened. Its request key and hash
+prefix are '' (its name carries none), its sha256 '' (it is not read). Whatever goes wrong
+while one file is read or decided becomes that file's quarantine reason: the batch goes on.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
-from ingest.landing import LandedFile, LandingZone, parse_timestamp
+from ingest.landing import LandedFile, LandingZone, Stray, parse_timestamp
 from ingest.payload_check import payload_problem
 from ingest.sources import SOURCES, SourceSpec
 from pipeline.progress import track
@@ -283,6 +289,8 @@ def _read_manifest(zone: LandingZone, path: str) -> dict[str, Any] | str | None:
         manifest = zone.read_manifest(path)
     except (ValueError, UnicodeDecodeError) as err:
         return f"manifest unreadable: {err}"
+    except (OSError, RecursionError) as err:  # a link, a FIFO, a read error; missing is None
+        return f"manifest unreadable: {_describe(err)}"
     if manifest is not None and not isinstance(manifest, dict):
         return "manifest unreadable: not a JSON object"
     return manifest
@@ -293,8 +301,31 @@ def _describe(err: BaseException) -> str:
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
-def examine(zone: LandingZone, landed: LandedFile, now: datetime) -> RawRow | QuarantineRow:
-    return decide(landed, zone.read(landed.path), _read_manifest(zone, landed.path), now)
+def examine(zone: LandingZone, entry: LandedFile | Stray, now: datetime) -> RawRow | QuarantineRow:
+    """decide() on one listed entry. A stray is quarantined unread with the landing zone's
+    reason; a file that cannot be read, or whose decision fails in a way decide() did not
+    foresee, is quarantined naming the error: one file's failure is never the batch's."""
+    if isinstance(entry, Stray):
+        return QuarantineRow(entry.path, entry.source, entry.entity, "", entry.reason, now)
+    try:
+        data = zone.read_landed(entry.path)
+    except Exception as err:
+        reason = f"could not be read: {_describe(err)}"
+        return QuarantineRow(entry.path, entry.source, entry.entity, "", reason, now)
+    try:
+        return decide(entry, data, _read_manifest(zone, entry.path), now)
+    except Exception as err:  # anything at all: this file's quarantine reason, never a crash
+        reason = f"could not be decided: {_describe(err)}"
+        sha = hashlib.sha256(data).hexdigest()
+        return QuarantineRow(entry.path, entry.source, entry.entity, sha, reason, now)
+
+
+def inventory_row(entry: LandedFile | Stray, now: datetime) -> InventoryRow:
+    if isinstance(entry, Stray):
+        return InventoryRow(entry.path, entry.source, entry.entity, "", "", now)
+    return InventoryRow(
+        entry.path, entry.source, entry.entity, entry.request_key, entry.sha_prefix, now
+    )
 
 
 def plan(
@@ -308,25 +339,17 @@ def plan(
 ) -> Batch:
     """Decide every landed file not yet in the warehouse; counts go into result.
 
-    Every listed file not inventoried yet gets an inventory row, whatever the decision. With
-    retry_quarantined, files quarantined by earlier runs are decided again: those loadable now
-    are loaded and their quarantine rows released; the others stay quarantined as they were.
+    Every listed entry (payloads and strays) not inventoried yet gets an inventory row,
+    whatever the decision. With retry_quarantined, files quarantined by earlier runs are decided
+    again: those loadable now are loaded and their quarantine rows released; the others stay
+    quarantined as they were.
     """
     batch = Batch()
-    listed = list(zone.iter_payloads())
+    listed = list(zone.iter_entries())
     for landed in track(listed, "load raw layer", unit="file"):
         result.seen += 1
         if inventoried_before is not None and landed.path not in inventoried_before:
-            batch.inventory.append(
-                InventoryRow(
-                    landed.path,
-                    landed.source,
-                    landed.entity,
-                    landed.request_key,
-                    landed.sha_prefix,
-                    now,
-                )
-            )
+            batch.inventory.append(inventory_row(landed, now))
         retry = retry_quarantined and landed.path in quarantined_before
         if landed.path in loaded_before or (landed.path in quarantined_before and not retry):
             result.skipped += 1

@@ -354,3 +354,63 @@ def test_ingest_load_on_a_full_disk_exits_1_with_the_cause_in_one_line(tmp_path:
     assert "cannot rollback" not in run.stderr and run.stdout == ""
     assert query(db, "SELECT count(*) FROM raw.landing_inventory") == [(0,)]
     assert load(zone=zone, db_path=db).loaded == 2
+
+
+# --- one file's failure is that file's quarantine, never the batch's ----------------------
+
+
+def _broken_gate(error: BaseException) -> object:
+    """A player-log gate with a bug: it raises instead of returning a reason."""
+
+    def check(payload: object) -> str | None:
+        raise error
+
+    return check
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        ("read", "could not be read: OSError: [Errno 5] Input/output error"),
+        ("gate", "could not be decided: KeyError: 'resultSets'"),
+        ("memory", "could not be decided: MemoryError"),
+        ("manifest", "manifest unreadable: OSError: [Errno 5] Input/output error"),
+    ],
+    ids=["read", "gate", "memory", "manifest"],
+)
+def test_any_failure_deciding_one_file_quarantines_it_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str, reason: str
+) -> None:
+    """The real player and team payloads; the player file fails in a way decide() does not
+    foresee (its disk read errors, its gate raises, memory runs out, its manifest cannot be
+    read). It is quarantined naming the exception; the team file loads; `ingest load` exits 0."""
+    from ingest.sources import SOURCES
+    from ingest.storage import LocalStorage
+
+    zone = LandingZone(tmp_path / "landing")
+    land_real(zone)
+    (player,) = zone.iter_payloads("nba_stats", "player_game_logs")
+    if fault in ("read", "manifest"):
+        manifest = player.path.removesuffix(".json") + ".manifest.json"
+        broken = player.path if fault == "read" else manifest
+        read_regular = LocalStorage.read_regular
+
+        def failing_read(self: LocalStorage, key: str) -> bytes:
+            if key == broken:
+                raise OSError(5, "Input/output error")
+            return read_regular(self, key)
+
+        monkeypatch.setattr(LocalStorage, "read_regular", failing_read)
+    else:
+        entities = SOURCES["nba_stats"].entities
+        error = KeyError("resultSets") if fault == "gate" else MemoryError()
+        spec = dataclasses.replace(entities["player_game_logs"], check_payload=_broken_gate(error))
+        monkeypatch.setitem(entities, "player_game_logs", spec)
+    db = tmp_path / "db.duckdb"
+    assert main(["--landing-root", str(zone.root), "load", "--duckdb-path", str(db)]) == 0
+    sha = "" if fault == "read" else hashlib.sha256(PLAYER_2024_10_22.read_bytes()).hexdigest()
+    assert query(db, "SELECT landed_path, sha256, reason FROM raw.load_quarantine") == [
+        (player.path, sha, reason)
+    ]
+    assert query(db, "SELECT request_key FROM raw.nba_stats__team_game_logs") == [(TEAM_KEY,)]
+    assert query(db, "SELECT count(*) FROM raw.landing_inventory") == [(2,)]
