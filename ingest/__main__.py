@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ingest import bundled, context_cli, fetch_ranges, pbp_cli, quarantine_cli
 from ingest.landing import LandingZone, default_root
-from ingest.load import QuarantineError, load
+from ingest.load import QuarantineError, WarehouseWriteError, load
 
 log = logging.getLogger("ingest")
 TARGETS = ("duckdb", "bigquery")
@@ -143,7 +143,7 @@ def _load(args: argparse.Namespace, zone: LandingZone) -> int:
                 zone=zone,
                 retry_quarantined=args.retry_quarantined,
             )
-    except QuarantineError as err:
+    except (QuarantineError, WarehouseWriteError) as err:
         log.error("%s", err)
         return 1
     except ValueError as err:

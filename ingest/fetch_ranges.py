@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from ingest.http import HttpClient, HttpConfig, HttpFetchError
-from ingest.landing import Landed, LandingZone, format_timestamp
+from ingest.landing import RETRY_FOLDER, Landed, LandingZone, format_timestamp
 from ingest.sources import nba_stats
 from pipeline.progress import track
 
 log = logging.getLogger(__name__)
 
-RETRY_FOLDER = "_retry"  # beside the sources in the landing root; never read by the loader
 RETRY_ENTITY = nba_stats.ENDPOINT  # one list per run, for both entities
 EXIT_SOME_REQUESTS_FAILED = 3  # as fetch-pbp and fetch-odds
 

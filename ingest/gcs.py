@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from google.api_core.exceptions import NotFound, PreconditionFailed
 from google.cloud.storage.retry import DEFAULT_RETRY
 
-from ingest.storage import check_key
+from ingest.storage import FILE, Entry, check_key
 
 if TYPE_CHECKING:
     from google.cloud import storage
@@ -96,7 +96,7 @@ class GCSStorage:
     def exists(self, key: str) -> bool:
         return self._blob(key).exists(retry=DEFAULT_RETRY)
 
-    def list(self, prefix: str) -> Iterator[str]:
+    def _names(self, prefix: str) -> Iterator[str]:
         rel = prefix.strip("/")
         if rel:
             check_key(rel)
@@ -114,16 +114,29 @@ class GCSStorage:
         )
         for blob in blobs:
             key = blob.name[strip:]
-            # Skip folder placeholders and dot-names, which LocalStorage never yields either.
-            if key.endswith("/") or any(part.startswith(".") for part in key.split("/")):
-                continue
-            yield key
+            # Folder placeholders (as the console creates them) are not objects of ours.
+            if not key.endswith("/"):
+                yield key
+
+    def list(self, prefix: str) -> Iterator[str]:
+        for key in self._names(prefix):
+            # Skip dot-names, which LocalStorage never yields either.
+            if not any(part.startswith(".") for part in key.split("/")):
+                yield key
+
+    def entries(self, prefix: str) -> Iterator[Entry]:
+        # An object has no links, pipes or devices: every one is a regular file.
+        for key in self._names(prefix):
+            yield Entry(key, FILE)
 
     def read(self, key: str) -> bytes:
         try:
             return self._blob(key).download_as_bytes(retry=DEFAULT_RETRY)
         except NotFound:
             raise FileNotFoundError(self.uri(key)) from None
+
+    def read_regular(self, key: str) -> bytes:
+        return self.read(key)
 
     def uri(self, key: str) -> str:
         return f"gs://{self.bucket_name}/{self._name(key)}"

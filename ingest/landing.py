@@ -3,6 +3,14 @@
 Layout: <root>/<source>/<entity>/dt=YYYY-MM-DD/<request_key>.<sha256[:12]>.json
         and <request_key>.<sha256[:12]>.manifest.json beside it. Sources that deliver files
         in another format (BigDataBall CSV) land them as .csv, bytes equally unchanged.
+
+Besides payloads, the root legitimately holds the zone's own bookkeeping, which is never a
+payload: the manifests (an orphan too: the manifest is written first, so a crash can leave one
+without its payload), the fetchers' retry lists (_retry/<source>/<entity>/retry_<time>.json)
+and writes in progress (.<name>.<random>.tmp, renamed or removed when the write ends). Anything
+else is a stray: a name off the layout, a hidden name, or an entry that is not a regular file
+(a symbolic link, dangling or not, a FIFO, a socket, a device). iter_entries() reports strays
+so the loader quarantines them with the reason; it never opens or follows one.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ingest.storage import Storage, open_storage
+from ingest.storage import FILE, NOT_REGULAR, Storage, open_storage
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +36,15 @@ PAYLOAD_NAME = re.compile(
 )
 PAYLOAD_EXTENSIONS = ("json", "csv")
 MANIFEST_SUFFIX = ".manifest.json"
+MANIFEST_NAME = re.compile(r"^[A-Za-z0-9_.=-]+\.[0-9a-f]{12}\.manifest\.json$")
 SHA_PREFIX_LEN = 12
+RETRY_FOLDER = "_retry"  # beside the sources: the fetchers' retry lists, never loaded
+RETRY_NAME = re.compile(r"^retry_[A-Za-z0-9_.=-]+\.json$")
+UNKNOWN = "_unknown"  # a stray's source or entity when it sits in no such folder
+OFF_LAYOUT = (
+    "not a landed payload: off the layout "
+    "<source>/<entity>/dt=YYYY-MM-DD/<request_key>.<sha256[:12]>.json|csv; not read"
+)
 
 
 def default_root() -> str:
@@ -83,6 +99,17 @@ class LandedFile:
     sha_prefix: str
 
 
+@dataclass(frozen=True)
+class Stray:
+    """An entry under the landing root that is neither a payload nor the zone's bookkeeping.
+    source and entity are the first two folders it sits in (UNKNOWN where there is none)."""
+
+    path: str
+    source: str
+    entity: str
+    reason: str
+
+
 def parse_payload_key(key: str) -> LandedFile | None:
     parts = key.split("/")
     if len(parts) != 4 or not parts[2].startswith("dt="):
@@ -97,6 +124,51 @@ def parse_payload_key(key: str) -> LandedFile | None:
         request_key=match["request_key"],
         sha_prefix=match["sha"],
     )
+
+
+def is_bookkeeping(key: str) -> bool:
+    """A manifest in a payload folder, a retry list, or a write in progress (module docstring)."""
+    parts = key.split("/")
+    name = parts[-1]
+    if name.startswith(".") and name.endswith(".tmp"):
+        return True
+    if len(parts) != 4:
+        return False
+    if parts[0] == RETRY_FOLDER:
+        return RETRY_NAME.match(name) is not None
+    return parts[2].startswith("dt=") and MANIFEST_NAME.match(name) is not None
+
+
+def _printable(key: str) -> str:
+    """A local name that is not UTF-8 (os gives it as surrogates) as text a warehouse takes."""
+    return key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def stray(key: str, reason: str) -> Stray:
+    path = _printable(key)
+    folders = path.split("/")[:-1]
+    source = folders[0] if folders else UNKNOWN
+    entity = folders[1] if len(folders) > 1 else UNKNOWN
+    return Stray(path, source, entity, reason)
+
+
+def classify(key: str, kind: str, detail: str = "") -> LandedFile | Stray | None:
+    """One listed entry: a payload, a stray (with the reason), or None for bookkeeping."""
+    if kind != FILE:
+        if kind == "symlink":
+            return stray(key, f"not a regular file: a symbolic link to {detail!r}, not followed")
+        if kind == "unlistable_folder":
+            return stray(key, f"a folder that cannot be listed ({detail}): its entries unseen")
+        return stray(key, f"not a regular file: {NOT_REGULAR[kind]}, not opened")
+    if _printable(key) != key:
+        return stray(key, "name is not valid UTF-8; not read")
+    parts = key.split("/")
+    if any(part.startswith(".") for part in parts):
+        return None if is_bookkeeping(key) else stray(key, f"hidden name; {OFF_LAYOUT}")
+    landed = parse_payload_key(key) if all(parts) else None  # a bucket allows 'a//b'
+    if landed is not None:
+        return landed
+    return None if is_bookkeeping(key) else stray(key, OFF_LAYOUT)
 
 
 class LandingZone:
@@ -128,6 +200,14 @@ class LandingZone:
             landed = parse_payload_key(key)
             if landed is not None:
                 yield landed
+
+    def iter_entries(self) -> Iterator[LandedFile | Stray]:
+        """Every entry under the root but the zone's bookkeeping: the payloads iter_payloads()
+        yields (when they are regular files) and, for the loader to quarantine, the strays."""
+        for entry in self.storage.entries(""):
+            item = classify(entry.key, entry.kind, entry.detail)
+            if item is not None:
+                yield item
 
     def land(
         self,
@@ -195,10 +275,15 @@ class LandingZone:
     def read(self, path: str) -> bytes:
         return self.storage.read(path)
 
+    def read_landed(self, path: str) -> bytes:
+        """The loader's read: a regular file only, never through a link (Storage.read_regular)."""
+        return self.storage.read_regular(path)
+
     def read_manifest(self, payload_path: str) -> dict[str, Any] | None:
         # Read and catch rather than exists() then read(): one request per file on a bucket.
+        # Read as the loader reads payloads: a manifest that is a link or a FIFO is refused.
         try:
-            raw = self.storage.read(manifest_key(payload_path))
+            raw = self.storage.read_regular(manifest_key(payload_path))
         except FileNotFoundError:
             return None
         return json.loads(raw)

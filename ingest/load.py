@@ -12,6 +12,12 @@ Every landed file the loader lists is also recorded, once, in raw.landing_invent
 entity, request key, the sha256 prefix its name carries, when it was first seen). The dbt ledger
 (models/marts/ops) checks that each inventoried file is in exactly one raw table or in the
 quarantine, so a file that was seen but neither loaded nor set aside fails a named test.
+
+The loader lists every entry under the landing root (LandingZone.iter_entries), not only the
+well-named payloads: a stray (a name off the layout, a link, a FIFO, ...; ingest/landing.py)
+is inventoried and quarantined with the reason, and never opened. Its request key and hash
+prefix are '' (its name carries none), its sha256 '' (it is not read). Whatever goes wrong
+while one file is read or decided becomes that file's quarantine reason: the batch goes on.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from typing import Any, Protocol
 import duckdb
 import pyarrow as pa
 
-from ingest.landing import LandedFile, LandingZone, parse_timestamp
+from ingest.landing import LandedFile, LandingZone, Stray, parse_timestamp
 from ingest.payload_check import payload_problem
 from ingest.sources import SOURCES, SourceSpec
 from pipeline.progress import track
@@ -102,6 +108,11 @@ def _ident(name: str) -> str:
 
 class QuarantineError(RuntimeError):
     """Strict mode: some landed files could not be loaded (they are listed in the message)."""
+
+
+class WarehouseWriteError(RuntimeError):
+    """The raw layer could not be written (a full disk, say): the warehouse, the table and the
+    original error, which the rollback is never allowed to hide. Nothing of the batch stays."""
 
 
 @dataclass
@@ -302,13 +313,43 @@ def _read_manifest(zone: LandingZone, path: str) -> dict[str, Any] | str | None:
         manifest = zone.read_manifest(path)
     except (ValueError, UnicodeDecodeError) as err:
         return f"manifest unreadable: {err}"
+    except (OSError, RecursionError) as err:  # a link, a FIFO, a read error; missing is None
+        return f"manifest unreadable: {_describe(err)}"
     if manifest is not None and not isinstance(manifest, dict):
         return "manifest unreadable: not a JSON object"
     return manifest
 
 
-def examine(zone: LandingZone, landed: LandedFile, now: datetime) -> RawRow | QuarantineRow:
-    return decide(landed, zone.read(landed.path), _read_manifest(zone, landed.path), now)
+def _describe(err: BaseException) -> str:
+    text = str(err)
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def examine(zone: LandingZone, entry: LandedFile | Stray, now: datetime) -> RawRow | QuarantineRow:
+    """decide() on one listed entry. A stray is quarantined unread with the landing zone's
+    reason; a file that cannot be read, or whose decision fails in a way decide() did not
+    foresee, is quarantined naming the error: one file's failure is never the batch's."""
+    if isinstance(entry, Stray):
+        return QuarantineRow(entry.path, entry.source, entry.entity, "", entry.reason, now)
+    try:
+        data = zone.read_landed(entry.path)
+    except Exception as err:
+        reason = f"could not be read: {_describe(err)}"
+        return QuarantineRow(entry.path, entry.source, entry.entity, "", reason, now)
+    try:
+        return decide(entry, data, _read_manifest(zone, entry.path), now)
+    except Exception as err:  # anything at all: this file's quarantine reason, never a crash
+        reason = f"could not be decided: {_describe(err)}"
+        sha = hashlib.sha256(data).hexdigest()
+        return QuarantineRow(entry.path, entry.source, entry.entity, sha, reason, now)
+
+
+def inventory_row(entry: LandedFile | Stray, now: datetime) -> InventoryRow:
+    if isinstance(entry, Stray):
+        return InventoryRow(entry.path, entry.source, entry.entity, "", "", now)
+    return InventoryRow(
+        entry.path, entry.source, entry.entity, entry.request_key, entry.sha_prefix, now
+    )
 
 
 def plan(
@@ -323,26 +364,17 @@ def plan(
 ) -> Batch:
     """Decide every landed file not yet in the warehouse; counts go into result.
 
-    Every listed file not inventoried yet gets an inventory row, whatever the decision. With
-    retry_quarantined, files quarantined by earlier runs are decided again: those loadable now
-    are loaded and their quarantine rows released; the others stay quarantined as they were.
-    Files set aside by hand (set_aside) are never decided again.
+    Every listed entry (payloads and strays) not inventoried yet gets an inventory row,
+    whatever the decision. With retry_quarantined, files quarantined by earlier runs are decided
+    again: those loadable now are loaded and their quarantine rows released; the others stay
+    quarantined as they were. Files set aside by hand (set_aside) are never decided again.
     """
     batch = Batch()
-    listed = list(zone.iter_payloads())
+    listed = list(zone.iter_entries())
     for landed in track(listed, "load raw layer", unit="file"):
         result.seen += 1
         if inventoried_before is not None and landed.path not in inventoried_before:
-            batch.inventory.append(
-                InventoryRow(
-                    landed.path,
-                    landed.source,
-                    landed.entity,
-                    landed.request_key,
-                    landed.sha_prefix,
-                    now,
-                )
-            )
+            batch.inventory.append(inventory_row(landed, now))
         retry = (
             retry_quarantined
             and landed.path in quarantined_before
@@ -503,22 +535,43 @@ class DuckDBWriter:
             self.con.unregister("incoming_batch")
 
     def write(self, batch: Batch) -> None:
+        schema = self.schema
+        writing = f"{schema}.{INVENTORY_TABLE}"
         self.con.execute("BEGIN TRANSACTION")
         try:
             self._insert(INVENTORY_TABLE, INVENTORY_COLUMNS, batch.inventory)
             if batch.released:
+                writing = f"{schema}.{QUARANTINE_TABLE} (releasing replayed files)"
                 self.con.executemany(
-                    f"DELETE FROM {_ident(self.schema)}.{_ident(QUARANTINE_TABLE)} "
+                    f"DELETE FROM {_ident(schema)}.{_ident(QUARANTINE_TABLE)} "
                     "WHERE landed_path = ?",
                     [[path] for path in batch.released],
                 )
             for table, rows in batch.raw.items():
+                writing = f"{schema}.{table}"
                 self._insert(table, RAW_COLUMNS, rows)
+            writing = f"{schema}.{QUARANTINE_TABLE}"
             self._insert(QUARANTINE_TABLE, QUARANTINE_COLUMNS, batch.quarantine)
+            writing = "the commit"
             self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
+        except Exception as err:
+            self._rollback()
+            raise WarehouseWriteError(
+                f"could not write {self.path} ({writing}): {_describe(err)}; "
+                "the load was rolled back"
+            ) from err
+        except BaseException:  # an interrupt: rolled back too, and left to propagate as it is
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        # A failed COMMIT (a full disk, say) has already ended the transaction, and DuckDB
+        # then refuses ROLLBACK with "no transaction is active": that must not replace the
+        # error that says what went wrong, so it is logged and dropped.
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error as err:
+            log.debug("rollback after a failed write: %s", err)
 
 
 def load(

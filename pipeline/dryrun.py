@@ -33,7 +33,7 @@ from ingest.load import (
     raw_schema,
 )
 from ingest.sources import nba_cdn, nba_schedule, nba_stats, odds_api
-from ingest.storage import Storage, open_storage
+from ingest.storage import Entry, Storage, open_storage
 
 log = logging.getLogger("pipeline.dry_run")
 NETWORK_COMMANDS = ("fetch", "fetch-pbp", "fetch-schedule", "fetch-odds")
@@ -61,8 +61,14 @@ class RecordingStorage:
     def list(self, prefix: str) -> Iterator[str]:
         return self.inner.list(prefix)
 
+    def entries(self, prefix: str) -> Iterator[Entry]:
+        return self.inner.entries(prefix)
+
     def read(self, key: str) -> bytes:
         return self.inner.read(key)
+
+    def read_regular(self, key: str) -> bytes:
+        return self.inner.read_regular(key)
 
     def uri(self, key: str) -> str:
         return self.inner.uri(key)

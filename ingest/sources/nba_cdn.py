@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.http import HttpClient, HttpFetchError
-from ingest.landing import Landed, LandingZone, format_timestamp
+from ingest.landing import RETRY_FOLDER, Landed, LandingZone, format_timestamp
 from pipeline.progress import track
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,6 @@ DEFAULT_BASE_URL = "https://cdn.nba.com/static/json/liveData"
 # Regular season, playoffs, play-in, preseason, all-star: 00 + type digit + yy + 5 digits.
 GAME_ID_PATTERN = re.compile(r"^00[1-5]\d{7}$")
 DEFAULT_DELAY = 2.0  # seconds between two games; the cdn throttles rapid callers with 403
-RETRY_FOLDER = "_retry"  # beside the sources in the landing root; never read by the loader
 
 
 def base_url() -> str:

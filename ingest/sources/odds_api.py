@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ingest.http import HttpClient, HttpFetchError, redact
-from ingest.landing import Landed, LandingZone, format_timestamp, parse_timestamp
+from ingest.landing import RETRY_FOLDER, Landed, LandingZone, format_timestamp, parse_timestamp
 from pipeline.progress import track
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,6 @@ DEFAULT_ODDS_FORMAT = "decimal"
 DEFAULT_DELAY = 2.0  # seconds between calls: 30 requests a minute
 EVENT_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 HISTORY_KEYS = ("timestamp", "data")
-RETRY_FOLDER = "_retry"  # beside the sources in the landing root; never read by the loader
 
 
 class MissingApiKey(RuntimeError):

@@ -261,6 +261,39 @@ def with_line_player_renamed(data: bytes, book: str, player: str, spelled: str) 
     return "".join(renamed).encode("utf-8")
 
 
+def nested_in_arrays(data: bytes, depth: int) -> bytes:
+    """The whole payload wrapped in `depth` arrays, `[[[...]]]`: still JSON, but nested past
+    what a recursive parser (Python's, at about a thousand levels) can follow."""
+    return b"[" * depth + data + b"]" * depth
+
+
+def with_value_nested(data: bytes, row: int, header: str, depth: int) -> bytes:
+    """One value of one row, its real value, wrapped in `depth` arrays; every other byte as
+    dump() writes it. Spliced in as text: no JSON library can write it that deep."""
+    document = json.loads(data)
+    rs = result_set(document)
+    at = rs["headers"].index(header)
+    value = rs["rowSet"][row][at]
+    placeholder = "nested value placeholder"
+    rs["rowSet"][row][at] = placeholder
+    nested = b"[" * depth + json.dumps(value).encode() + b"]" * depth
+    return dump(document).replace(json.dumps(placeholder).encode(), nested, 1)
+
+
+def with_duplicate_key_first(data: bytes, key: str, value: Any) -> bytes:
+    """The payload naming a top-level key twice: `value` first, then the real one, unchanged.
+    Python's json keeps the last, DuckDB's JSON functions the first."""
+    text = data.decode("utf-8")
+    assert text.startswith("{"), "not a JSON object"
+    return ("{" + json.dumps(key) + ":" + dump(value).decode("utf-8") + "," + text[1:]).encode()
+
+
+def with_rowset_named_twice(data: bytes) -> bytes:
+    """The result set naming `rowSet` twice: an empty one first, then the real rows."""
+    assert data.count(b'"rowSet":[') == 1
+    return data.replace(b'"rowSet":[', b'"rowSet":[],"rowSet":[', 1)
+
+
 def mmss_to_iso(value: str) -> str:
     """'41:07' -> 'PT41M07.00S', the cdn liveData encoding of the same duration."""
     minutes, seconds = value.split(":")

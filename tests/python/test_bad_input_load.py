@@ -8,14 +8,19 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
+import subprocess
+import sys
+import uuid
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import bad_input_corpus as corpus
 import duckdb
 import pytest
-from conftest import SHARED, Replay, Reply
+from conftest import REPO, SHARED, TEAM_2018_19, Replay, Reply
 
+from ingest import fetch_ranges
 from ingest.__main__ import main
 from ingest.http import HttpClient, HttpConfig
 from ingest.landing import LandingZone
@@ -442,3 +447,286 @@ def test_user_lines_failing_their_checks_land_and_are_quarantined_with_line_numb
     assert reason.startswith("unexpected payload shape: line 2: game_date '10/22/2024'")
     assert "line 3: team_abbr 'New York' is not a team code" in reason
     assert query(db, "select landed_path from raw.landing_inventory") == [(landed.path,)]
+
+
+# --- payloads that JSON parsers cannot read, or read differently ---------------------------
+
+DEEP = 100_000  # nesting levels: far past Python's recursion limit, a few hundred KB of text
+
+
+def test_json_nested_deeper_than_the_parser_allows_is_quarantined_and_the_batch_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Opening night re-scraped wrapped in 100,000 arrays, and 2024-12-27 re-scraped with one
+    PTS value (its real one) nested as deep: JSON Python's recursive parser cannot follow.
+    Each is quarantined saying so; the real nights in the same batch load; runs after it go
+    on too (until now the RecursionError stopped this and every later load)."""
+    real = corpus.opening_night()
+    nights = corpus.bundled_nights(corpus.TRADE_NIGHTS)
+    first, second = corpus.TRADE_NIGHTS
+    later = corpus.FIRST_FETCH + timedelta(days=1)
+    cases = {
+        "opening_night": corpus.Case(
+            "opening_night",
+            corpus.day_key("2024-25", corpus.OPENING_NIGHT),
+            real,
+            corpus.FIRST_FETCH,
+            corpus.LOADED,
+        ),
+        "wrapped": corpus.Case(
+            "wrapped_in_arrays",
+            corpus.day_key("2024-25", corpus.OPENING_NIGHT),
+            corpus.nested_in_arrays(real, DEEP),
+            later,
+            corpus.QUARANTINED,
+        ),
+        "first_night": corpus.Case(
+            "first_night",
+            corpus.day_key("2024-25", first),
+            nights[first],
+            corpus.FIRST_FETCH,
+            corpus.LOADED,
+        ),
+        "value_nested": corpus.Case(
+            "value_nested",
+            corpus.day_key("2024-25", first),
+            corpus.with_value_nested(nights[first], 0, "PTS", DEEP),
+            later,
+            corpus.QUARANTINED,
+        ),
+        "second_night": corpus.Case(
+            "second_night", corpus.day_key("2024-25", second), nights[second], later, corpus.LOADED
+        ),
+    }
+    zone = LandingZone(tmp_path / "landing")
+    paths = {name: case.land(zone).path for name, case in cases.items()}
+    db = tmp_path / "db.duckdb"
+    args = ["--landing-root", str(zone.root), "load", "--duckdb-path", str(db)]
+    assert main(args) == 0
+    assert capsys.readouterr().out.strip() == (
+        "landed files seen 5, loaded 3, skipped 0, quarantined 2"
+    )
+
+    too_deep = "not valid JSON (nested deeper than Python's parser allows); starts with "
+    wrapped, value_nested = cases["wrapped"].data, cases["value_nested"].data
+    quarantine = query(db, "select landed_path, sha256, reason from raw.load_quarantine")
+    assert {path: (sha, reason) for path, sha, reason in quarantine} == {
+        paths["wrapped"]: (hashlib.sha256(wrapped).hexdigest(), too_deep + repr("[" * 60)),
+        paths["value_nested"]: (
+            hashlib.sha256(value_nested).hexdigest(),
+            too_deep + repr(value_nested[:60].decode()),
+        ),
+    }
+    assert {p for (p,) in query(db, "select landed_path from raw.nba_stats__player_game_logs")} == {
+        paths["opening_night"],
+        paths["first_night"],
+        paths["second_night"],
+    }
+    assert {p for (p,) in query(db, "select landed_path from raw.landing_inventory")} == set(
+        paths.values()
+    )
+    assert main(args) == 0  # and the next run is not stopped by them either
+    assert "quarantined 0 (+2 from earlier runs)" in capsys.readouterr().out
+
+
+def test_a_key_named_twice_is_quarantined_naming_the_key_and_where(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Opening night re-scraped with `resultSets` named twice, an empty result set first and
+    the real one after; and with `rowSet` named twice inside the result set, likewise. Python
+    (the loader's check) reads the last, DuckDB (staging) the first: the file used to load and
+    then show no rows. Both are quarantined naming the key; the real payload loads."""
+    real = corpus.opening_night()
+    empty = json.loads(corpus.with_empty_rowset(real))["resultSets"]
+    top = corpus.with_duplicate_key_first(real, "resultSets", empty)
+    nested = corpus.with_rowset_named_twice(real)
+    for ambiguous in (top, nested):  # what makes them ambiguous, shown on the bytes
+        assert len(corpus.result_set(json.loads(ambiguous))["rowSet"]) == 42
+        with duckdb.connect() as con:
+            rows = con.execute(
+                "select json_array_length(?, '$.resultSets[0].rowSet')", [ambiguous.decode()]
+            ).fetchone()
+        assert rows == (0,)
+    key = corpus.day_key("2024-25", corpus.OPENING_NIGHT)
+    at = corpus.FIRST_FETCH
+    cases = {
+        "real": corpus.Case("real", key, real, at, corpus.LOADED),
+        "top": corpus.Case("top", key, top, at + timedelta(hours=1), corpus.QUARANTINED),
+        "nested": corpus.Case("nested", key, nested, at + timedelta(hours=2), corpus.QUARANTINED),
+    }
+    zone = LandingZone(tmp_path / "landing")
+    paths = {name: case.land(zone).path for name, case in cases.items()}
+    db = tmp_path / "db.duckdb"
+    assert main(["--landing-root", str(zone.root), "load", "--duckdb-path", str(db)]) == 0
+    assert "loaded 1, skipped 0, quarantined 2" in capsys.readouterr().out
+    disagree = " (JSON parsers disagree on which value counts)"
+    assert dict(query(db, "select landed_path, reason from raw.load_quarantine")) == {
+        paths["top"]: "ambiguous JSON: duplicate key 'resultSets' in the top-level object"
+        + disagree,
+        paths["nested"]: "ambiguous JSON: duplicate key 'rowSet' in resultSets[0]" + disagree,
+    }
+    assert query(db, "select landed_path from raw.nba_stats__player_game_logs") == [
+        (paths["real"],)
+    ]
+
+
+# --- entries under the landing root that are not payloads ---------------------------------
+
+
+def _load_cli(root: Path, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`ingest load` in a process of its own, with a timeout: a run that would hang (a FIFO
+    opened for reading waits for a writer forever) fails the test instead of stalling it."""
+    command = ["-m", "ingest", "--landing-root", str(root), "load", "--duckdb-path", str(db)]
+    return subprocess.run(
+        [sys.executable, *command, *extra],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+OFF_LAYOUT = (
+    "not a landed payload: off the layout "
+    "<source>/<entity>/dt=YYYY-MM-DD/<request_key>.<sha256[:12]>.json|csv; not read"
+)
+FIFO_REASON = "not a regular file: a named pipe (FIFO), not opened"
+
+
+def test_every_entry_under_the_landing_root_ends_loaded_or_quarantined(tmp_path: Path) -> None:
+    """Beside two real landed nights: files named off the layout (a note, a real payload
+    copied in without its day folder or manifest, one in a folder no source uses, a hidden
+    file, a name that is not UTF-8), symbolic links (dangling; to a real file outside the root;
+    a source's folder linked to another landing zone), a FIFO where a payload would be, and a
+    payload landed under a misspelt source. Each is inventoried and quarantined with why,
+    never opened (the FIFO would hang the run, the links lead out of the root); the two nights
+    load. The zone's own files are none of these: manifests (an orphan too), a retry list and
+    a write in progress are neither inventoried nor quarantined."""
+    root = tmp_path / "landing"
+    zone = LandingZone(root)
+    nights = corpus.bundled_nights(corpus.TRADE_NIGHTS)
+    first, second = corpus.TRADE_NIGHTS
+    at = corpus.FIRST_FETCH
+    real = corpus.opening_night()
+    opening = corpus.Case(
+        "opening", corpus.day_key("2024-25", corpus.OPENING_NIGHT), real, at, corpus.LOADED
+    ).land(zone)
+    night = corpus.Case(
+        "night", corpus.day_key("2024-25", first), nights[first], at, corpus.LOADED
+    ).land(zone)
+    misspelt = dataclasses.replace(
+        corpus.Case("misspelt", corpus.day_key("2024-25", first), nights[first], at, "q"),
+        source="nba_stat",
+    ).land(zone)
+
+    # The zone's own bookkeeping: manifests, one an orphan (a crash after the manifest was
+    # written: the opening night's empty re-scrape), a retry list as `ingest fetch` writes it,
+    # and a write in progress.
+    rescrape = corpus.with_empty_rowset(real)
+    opening_key = corpus.day_key("2024-25", corpus.OPENING_NIGHT)
+    orphan = corpus.Case("orphan", opening_key, rescrape, at + timedelta(days=2), "-").land(zone)
+    (root / orphan.path).unlink()
+    # ... and the second trade night's manifest, beside a FIFO where its payload would be.
+    vouched = corpus.Case("vouched", corpus.day_key("2024-25", second), nights[second], at, "-")
+    fifo = vouched.land(zone).path
+    (root / fifo).unlink()
+    failed = fetch_ranges.FailedRequest(
+        fetch_ranges.RangeRequest(
+            nba_stats.PLAYER_GAME_LOGS, "2024-25", corpus.OPENING_NIGHT, corpus.OPENING_NIGHT
+        ),
+        "https://stats.nba.com/stats/leaguegamelog",
+        503,
+        "503 Service Unavailable",
+    )
+    retry_list = fetch_ranges.save_retry_list(zone, [failed], now=at)
+    day = root / Path(night.path).parent
+    in_progress = day / f".{Path(night.path).name}.{uuid.uuid4().hex}.tmp"
+    in_progress.write_bytes(nights[first][: len(nights[first]) // 2])
+
+    # Strays.
+    outside = tmp_path / "elsewhere"
+    other = LandingZone(outside)
+    team = other.land(
+        "nba_stats", "team_game_logs", "leaguegamelog_T", TEAM_2018_19.read_bytes(), "test"
+    )
+    players = root / "nba_stats" / "player_game_logs"
+    strays: dict[str, tuple[str, str, str]] = {}  # landed_path -> (source, entity, reason)
+
+    def stray(path: str, source: str, entity: str, reason: str) -> Path:
+        strays[path] = (source, entity, reason)
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        return root / path
+
+    stray("notes.txt", "_unknown", "_unknown", OFF_LAYOUT).write_bytes(
+        b"re-scrape opening night after the stat correction\n"
+    )
+    copied = f"nba_stats/player_game_logs/{Path(opening.path).name}"
+    stray(copied, "nba_stats", "player_game_logs", OFF_LAYOUT).write_bytes(real)
+    stray("downloads/leaguegamelog.json", "downloads", "_unknown", OFF_LAYOUT).write_bytes(real)
+    hidden = f"{Path(opening.path).parent}/.DS_Store"
+    stray(hidden, "nba_stats", "player_game_logs", f"hidden name; {OFF_LAYOUT}").write_bytes(b"")
+    dangling = f"nba_stats/player_game_logs/dt=2025-01-04/{Path(fifo).name}"
+    link = "not a regular file: a symbolic link to {!r}, not followed"
+    stray(dangling, "nba_stats", "player_game_logs", link.format("gone.json")).symlink_to(
+        "gone.json"
+    )
+    target = str(outside / team.path)
+    leads_out = f"nba_stats/team_game_logs_copy/dt=2025-01-02/{Path(team.path).name}"
+    stray(leads_out, "nba_stats", "team_game_logs_copy", link.format(target)).symlink_to(target)
+    folder_target = str(outside / "nba_stats" / "team_game_logs")
+    stray("nba_stats/team_game_logs", "nba_stats", "_unknown", link.format(folder_target))
+    (root / "nba_stats" / "team_game_logs").symlink_to(folder_target, target_is_directory=True)
+    os.mkfifo(stray(fifo, "nba_stats", "player_game_logs", FIFO_REASON))
+    not_utf8 = "nba_stats/\\xff.json"
+    stray(not_utf8, "nba_stats", "_unknown", "name is not valid UTF-8; not read")
+    (players.parent / os.fsdecode(b"\xff.json")).write_bytes(real)
+
+    db = tmp_path / "db.duckdb"
+    done = _load_cli(root, db)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "landed files seen 12, loaded 2, skipped 0, quarantined 10"
+
+    quarantine = query(
+        db, "select landed_path, source, entity, sha256, reason from raw.load_quarantine"
+    )
+    misspelt_sha = hashlib.sha256(nights[first]).hexdigest()
+    assert {row[0]: row[1:] for row in quarantine} == {
+        **{path: (s, e, "", reason) for path, (s, e, reason) in strays.items()},
+        misspelt.path: (
+            "nba_stat",
+            "player_game_logs",
+            misspelt_sha,
+            "unknown source/entity nba_stat/player_game_logs",
+        ),
+    }
+    inventory = query(
+        db,
+        "select landed_path, source, entity, request_key, sha256_prefix from raw.landing_inventory",
+    )
+    landed = {
+        item.path: (item.path.split("/")[0], item.path.split("/")[1], key, item.sha256[:12])
+        for item, key in (
+            (opening, corpus.day_key("2024-25", corpus.OPENING_NIGHT)),
+            (night, corpus.day_key("2024-25", first)),
+            (misspelt, corpus.day_key("2024-25", first)),
+        )
+    }
+    assert {row[0]: row[1:] for row in inventory} == {
+        **landed,
+        **{path: (s, e, "", "") for path, (s, e, _) in strays.items()},
+    }
+    held = {row[0] for row in inventory}
+    assert retry_list not in held and not any(p.endswith(".manifest.json") for p in held)
+    assert not any(p.endswith(".tmp") for p in held)
+    assert query(
+        db, "select landed_path from raw.nba_stats__player_game_logs order by 1"
+    ) == sorted([(opening.path,), (night.path,)])
+    assert query(db, "select count(*) from raw.nba_stats__team_game_logs") == [(0,)]
+
+    again = _load_cli(root, db)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == (
+        "landed files seen 12, loaded 0, skipped 12, quarantined 0 (+10 from earlier runs)"
+    )
+    assert _load_cli(root, db, "--strict").returncode == 1

@@ -350,3 +350,52 @@ def test_the_default_duckdb_load_never_imports_the_bigquery_library(tmp_path: Pa
         [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
+
+
+def test_strays_reach_bigquery_with_every_required_column_filled(tmp_path: Path) -> None:
+    """An entry that is not a payload (a link where the real player payload should be, a
+    copy of it off the layout) has no request key, hash prefix or read bytes: its inventory
+    and quarantine rows carry '' there, never NULL, which BigQuery's REQUIRED columns refuse.
+    The landed team payload loads beside them."""
+    zone = LandingZone(tmp_path / "landing")
+    team = zone.land(
+        "nba_stats", "team_game_logs", TEAM_KEY, TEAM_2018_19.read_bytes(), origin="t"
+    ).path
+    day = tmp_path / "landing" / "nba_stats" / "player_game_logs" / "dt=2024-10-23"
+    day.mkdir(parents=True)
+    link = day / f"{PLAYER_KEY}.929fcc435406.json"
+    link.symlink_to(PLAYER_2024_10_22)
+    (day.parent / "copy.json").write_bytes(PLAYER_2024_10_22.read_bytes())
+    client = RecordingClient()
+
+    result = bq.load_bigquery(zone, project="nba-prod", client=client)
+    assert (result.seen, result.loaded, result.quarantined) == (3, 1, 2)
+    jobs = {job["destination"]: job for job in client.loads}
+    inventory = [
+        json.loads(line) for line in jobs[f"nba-prod.raw.{INVENTORY_TABLE}"]["data"].splitlines()
+    ]
+    quarantine = [
+        json.loads(line) for line in jobs[f"nba-prod.raw.{QUARANTINE_TABLE}"]["data"].splitlines()
+    ]
+    stray_paths = {
+        link.relative_to(tmp_path / "landing").as_posix(),
+        "nba_stats/player_game_logs/copy.json",
+    }
+    for rows, columns in ((inventory, bq.INVENTORY_SCHEMA), (quarantine, bq.QUARANTINE_SCHEMA)):
+        for row in rows:
+            assert [f.name for f in columns] == list(row)
+            assert all(row[f.name] is not None for f in columns if f.mode == "REQUIRED"), row
+    assert {row["landed_path"] for row in inventory} == {team, *stray_paths}
+    assert {
+        row["landed_path"]: (row["request_key"], row["sha256_prefix"])
+        for row in inventory
+        if row["landed_path"] in stray_paths
+    } == dict.fromkeys(stray_paths, ("", ""))
+    assert {row["landed_path"]: row["sha256"] for row in quarantine} == dict.fromkeys(
+        stray_paths, ""
+    )
+    assert list(jobs) == [
+        f"nba-prod.raw.{INVENTORY_TABLE}",
+        f"nba-prod.raw.{TEAM_TABLE}",
+        f"nba-prod.raw.{QUARANTINE_TABLE}",
+    ]

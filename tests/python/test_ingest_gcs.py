@@ -373,3 +373,49 @@ def test_cli_load_from_gs_matches_a_local_landing(bucket: Bucket, tmp_path: Path
     assert again.returncode == 0, again.stderr
     assert "loaded 0, skipped 3, quarantined 0 (+1 from earlier runs)" in again.stdout
     assert _raw_rows(remote_db) == rows
+
+
+def test_objects_named_off_the_layout_are_quarantined_not_skipped(
+    bucket: Bucket, tmp_path: Path
+) -> None:
+    """A bucket has no links or FIFOs, but objects named off the layout: a note, the real
+    player payload uploaded without its day folder or manifest, one under a folder no source
+    uses, a hidden name, an empty path segment. Each is inventoried and quarantined, never
+    read; the landed payload loads; a console folder placeholder and a write's temp name are
+    not entries of ours."""
+    from ingest.load import load
+
+    zone = LandingZone(bucket.root)
+    player = land_player(zone)
+    data = PLAYER_2024_10_22.read_bytes()
+    name = player.path.rsplit("/", 1)[1]
+    off = (
+        "not a landed payload: off the layout "
+        "<source>/<entity>/dt=YYYY-MM-DD/<request_key>.<sha256[:12]>.json|csv; not read"
+    )
+    strays = {
+        "notes.txt": ("_unknown", "_unknown", off),
+        f"nba_stats/player_game_logs/{name}": ("nba_stats", "player_game_logs", off),
+        "downloads/leaguegamelog.json": ("downloads", "_unknown", off),
+        "nba_stats/.hidden.json": ("nba_stats", "_unknown", f"hidden name; {off}"),
+        f"nba_stats//dt=2024-10-23/{name}": ("nba_stats", "", off),
+    }
+    for key in strays:
+        bucket.put(f"{PREFIX}/{key}", data)
+    bucket.put(f"{PREFIX}/nba_stats/player_game_logs/", b"")
+    bucket.put(f"{PREFIX}/nba_stats/player_game_logs/dt=2024-10-23/.c.json.tmp", b"{")
+
+    db = tmp_path / "gcs.duckdb"
+    result = load(zone=zone, db_path=db)
+    assert (result.seen, result.loaded, result.quarantined) == (6, 1, 5)
+    with duckdb.connect(str(db), read_only=True) as con:
+        quarantine = con.execute(
+            "SELECT landed_path, source, entity, sha256, reason FROM raw.load_quarantine"
+        ).fetchall()
+        inventory = con.execute("SELECT landed_path FROM raw.landing_inventory").fetchall()
+        loaded = con.execute("SELECT landed_path FROM raw.nba_stats__player_game_logs").fetchall()
+    assert {row[0]: row[1:] for row in quarantine} == {
+        key: (source, entity, "", reason) for key, (source, entity, reason) in strays.items()
+    }
+    assert sorted(p for (p,) in inventory) == sorted([player.path, *strays])
+    assert loaded == [(player.path,)]

@@ -147,3 +147,101 @@ def test_durable_writes_are_the_default(tmp_path: Path, monkeypatch: pytest.Monk
     assert isinstance(storage, LocalStorage) and storage.fsync
     landed = land(LandingZone(tmp_path, storage=storage), PLAYER_2024_10_22.read_bytes())
     assert (tmp_path / landed.path).read_bytes() == PLAYER_2024_10_22.read_bytes()
+
+
+SHA = "929fcc435406"  # the opening-night payload's sha256 prefix: a name, never read here
+DAY = f"nba_stats/player_game_logs/dt=2024-10-22/{KEY}.{SHA}"
+OFF = (
+    "not a landed payload: off the layout "
+    "<source>/<entity>/dt=YYYY-MM-DD/<request_key>.<sha256[:12]>.json|csv; not read"
+)
+
+
+HIDDEN = f"hidden name; {OFF}"
+FIFO = "not a regular file: a named pipe (FIFO), not opened"
+DAY_FOLDER = ("nba_stats", "player_game_logs")
+
+
+@pytest.mark.parametrize(
+    ("key", "kind", "outcome"),
+    [
+        (f"{DAY}.json", "file", "payload"),
+        (f"bigdataball/play_by_play/dt=2025-06-23/pbp_0042400407.{SHA}.csv", "file", "payload"),
+        (f"{DAY}.manifest.json", "file", None),  # beside its payload, or an orphan
+        ("_retry/odds_api/player_props/retry_2024-10-22T200000000000Z.json", "file", None),
+        (
+            f"nba_stats/player_game_logs/dt=2024-10-22/.{KEY}.{SHA}.json.{'a' * 32}.tmp",
+            "file",
+            None,
+        ),
+        ("notes.txt", "file", ("_unknown", "_unknown", OFF)),
+        (f"nba_stats/player_game_logs/{KEY}.{SHA}.json", "file", (*DAY_FOLDER, OFF)),
+        (f"{DAY}.manifest.json.bak", "file", (*DAY_FOLDER, OFF)),
+        ("_retry/odds_api/player_props/notes.txt", "file", ("_retry", "odds_api", OFF)),
+        (f"nba_stats/{KEY}.{SHA}.manifest.json", "file", ("nba_stats", "_unknown", OFF)),
+        ("nba_stats/.DS_Store", "file", ("nba_stats", "_unknown", HIDDEN)),
+        (
+            f"nba_stats/player_game_logs/dt=2024-10-22/.{KEY}.{SHA}.json",
+            "file",
+            (*DAY_FOLDER, HIDDEN),
+        ),
+        (
+            f"{DAY}.json",
+            "symlink",
+            (*DAY_FOLDER, "not a regular file: a symbolic link to '/etc/passwd', not followed"),
+        ),
+        (f"{DAY}.json", "fifo", (*DAY_FOLDER, FIFO)),
+        (f"{DAY}.manifest.json", "fifo", (*DAY_FOLDER, FIFO)),
+        (f"{DAY}.json", "socket", (*DAY_FOLDER, "not a regular file: a socket, not opened")),
+        (
+            "nba_stats/dev",
+            "char_device",
+            ("nba_stats", "_unknown", "not a regular file: a character device, not opened"),
+        ),
+        (
+            "nba_stats/\udcff.json",
+            "file",
+            ("nba_stats", "_unknown", "name is not valid UTF-8; not read"),
+        ),
+    ],
+)
+def test_every_entry_is_a_payload_the_zone_s_own_or_a_stray_with_a_reason(
+    key: str, kind: str, outcome: object
+) -> None:
+    from ingest.landing import LandedFile, Stray, classify
+
+    item = classify(key, kind, "/etc/passwd" if kind == "symlink" else "")
+    if outcome == "payload":
+        assert isinstance(item, LandedFile) and item.path == key
+    elif outcome is None:
+        assert item is None
+    else:
+        source, entity, reason = outcome  # type: ignore[misc]
+        printable = key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        assert item == Stray(printable, source, entity, reason)
+
+
+def test_iter_entries_lists_strays_that_iter_payloads_never_yields(tmp_path: Path) -> None:
+    """iter_payloads() keeps yielding what it always did (well-named files, dot-names left
+    out); iter_entries() adds the strays and leaves the zone's own files out, and reading a
+    FIFO the way the loader reads is refused at once instead of waiting for a writer."""
+    from ingest.landing import Stray
+    from ingest.storage import NotRegularFile
+
+    zone = LandingZone(tmp_path)
+    landed = land(zone, PLAYER_2024_10_22.read_bytes())
+    folder = (tmp_path / landed.path).parent
+    (folder / f".{KEY}.abcdefabcdef.json.123.tmp").write_bytes(b"{partial")
+    fifo = folder / f"{KEY}.{'0' * 12}.json"
+    os.mkfifo(fifo)
+    (tmp_path / "notes.txt").write_text("re-scrape after the stat correction\n")
+    fifo_key = fifo.relative_to(tmp_path).as_posix()
+    assert [f.path for f in zone.iter_payloads()] == [fifo_key, landed.path]
+    assert list(zone.iter_entries()) == [
+        Stray("notes.txt", "_unknown", "_unknown", OFF),
+        Stray(fifo_key, *DAY_FOLDER, FIFO),
+        list(zone.iter_payloads())[1],
+    ]
+    with pytest.raises(NotRegularFile, match="is a named pipe"):
+        zone.read_landed(fifo_key)
+    assert zone.read_landed(landed.path) == PLAYER_2024_10_22.read_bytes()

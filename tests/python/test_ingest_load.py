@@ -259,3 +259,158 @@ def test_decide_is_the_one_load_or_quarantine_decision(tmp_path: Path) -> None:
         assert set_aside.reason.startswith(reason)
         assert set_aside.sha256 == hashlib.sha256(body).hexdigest()
         assert (set_aside.landed_path, set_aside.quarantined_at) == (player.path, now)
+
+
+# --- a failed write says why --------------------------------------------------------------
+
+
+class FullDisk:
+    """A DuckDB connection whose disk fills up at one statement. At COMMIT it does what DuckDB
+    does when the commit cannot be written: the transaction ends (rolled back), then the error
+    is raised, so a ROLLBACK after it fails with "no transaction is active"."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, at: str) -> None:
+        self.con = con
+        self.at = at
+
+    def execute(self, sql: str, *args: object) -> object:
+        if sql.startswith(self.at):
+            if sql == "COMMIT":
+                self.con.execute("ROLLBACK")
+            raise duckdb.IOException(
+                'Could not write file "db.duckdb.wal": No space left on device'
+            )
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.con, name)
+
+
+@pytest.mark.parametrize(
+    ("at", "writing"),
+    [
+        ("COMMIT", "the commit"),
+        ('INSERT INTO "raw"."nba_stats__team_game_logs"', "raw.nba_stats__team_game_logs"),
+    ],
+    ids=["commit", "insert"],
+)
+def test_a_failed_write_names_the_cause_never_cannot_rollback(
+    tmp_path: Path, at: str, writing: str
+) -> None:
+    from ingest.load import DuckDBWriter, WarehouseWriteError, load_into
+
+    zone = LandingZone(tmp_path / "landing")
+    land_real(zone)
+    db = tmp_path / "db.duckdb"
+    with DuckDBWriter(db, "raw") as writer:
+        writer.con = FullDisk(writer.con, at)  # type: ignore[assignment]
+        with pytest.raises(WarehouseWriteError) as caught:
+            load_into(writer, zone)
+        writer.con = writer.con.con  # type: ignore[attr-defined]
+    message = str(caught.value)
+    assert message == (
+        f"could not write {db} ({writing}): IOException: Could not write file "
+        '"db.duckdb.wal": No space left on device; the load was rolled back'
+    )
+    assert "cannot rollback" not in message
+    assert isinstance(caught.value.__cause__, duckdb.IOException)
+    # Nothing of the batch stayed, and the next load, with room on the disk, loads it all.
+    assert query(db, "SELECT count(*) FROM raw.landing_inventory") == [(0,)]
+    assert load(zone=zone, db_path=db).loaded == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_ingest_load_on_a_full_disk_exits_1_with_the_cause_in_one_line(tmp_path: Path) -> None:
+    """A real write failure: `ingest load` in a process whose file size limit (RLIMIT_FSIZE)
+    is the size of the warehouse file already there, so writing the batch's WAL fails in
+    DuckDB as on a full disk. One line names the warehouse, the cause and that nothing was
+    kept; no traceback, no "cannot rollback"; exit 1. With the limit gone it loads."""
+    zone = LandingZone(tmp_path / "landing")
+    db = tmp_path / "db.duckdb"
+    assert main(["--landing-root", str(zone.root), "load", "--duckdb-path", str(db)]) == 0
+    land_real(zone)
+    limit = db.stat().st_size
+    assert limit < TEAM_2018_19.stat().st_size  # the batch cannot fit under the limit
+    script = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"  # fail the write, not the process
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+        "from ingest.__main__ import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    args = ["--landing-root", str(zone.root), "load", "--duckdb-path", str(db)]
+    run = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1
+    (line,) = run.stderr.splitlines()
+    assert f"ERROR ingest: could not write {db} (the commit): " in line
+    assert f'Could not write file "{db}.wal": File too large' in line
+    assert line.endswith("; the load was rolled back")
+    assert "cannot rollback" not in run.stderr and run.stdout == ""
+    assert query(db, "SELECT count(*) FROM raw.landing_inventory") == [(0,)]
+    assert load(zone=zone, db_path=db).loaded == 2
+
+
+# --- one file's failure is that file's quarantine, never the batch's ----------------------
+
+
+def _broken_gate(error: BaseException) -> object:
+    """A player-log gate with a bug: it raises instead of returning a reason."""
+
+    def check(payload: object) -> str | None:
+        raise error
+
+    return check
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        ("read", "could not be read: OSError: [Errno 5] Input/output error"),
+        ("gate", "could not be decided: KeyError: 'resultSets'"),
+        ("memory", "could not be decided: MemoryError"),
+        ("manifest", "manifest unreadable: OSError: [Errno 5] Input/output error"),
+    ],
+    ids=["read", "gate", "memory", "manifest"],
+)
+def test_any_failure_deciding_one_file_quarantines_it_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str, reason: str
+) -> None:
+    """The real player and team payloads; the player file fails in a way decide() does not
+    foresee (its disk read errors, its gate raises, memory runs out, its manifest cannot be
+    read). It is quarantined naming the exception; the team file loads; `ingest load` exits 0."""
+    from ingest.sources import SOURCES
+    from ingest.storage import LocalStorage
+
+    zone = LandingZone(tmp_path / "landing")
+    land_real(zone)
+    (player,) = zone.iter_payloads("nba_stats", "player_game_logs")
+    if fault in ("read", "manifest"):
+        manifest = player.path.removesuffix(".json") + ".manifest.json"
+        broken = player.path if fault == "read" else manifest
+        read_regular = LocalStorage.read_regular
+
+        def failing_read(self: LocalStorage, key: str) -> bytes:
+            if key == broken:
+                raise OSError(5, "Input/output error")
+            return read_regular(self, key)
+
+        monkeypatch.setattr(LocalStorage, "read_regular", failing_read)
+    else:
+        entities = SOURCES["nba_stats"].entities
+        error = KeyError("resultSets") if fault == "gate" else MemoryError()
+        spec = dataclasses.replace(entities["player_game_logs"], check_payload=_broken_gate(error))
+        monkeypatch.setitem(entities, "player_game_logs", spec)
+    db = tmp_path / "db.duckdb"
+    assert main(["--landing-root", str(zone.root), "load", "--duckdb-path", str(db)]) == 0
+    sha = "" if fault == "read" else hashlib.sha256(PLAYER_2024_10_22.read_bytes()).hexdigest()
+    assert query(db, "SELECT landed_path, sha256, reason FROM raw.load_quarantine") == [
+        (player.path, sha, reason)
+    ]
+    assert query(db, "SELECT request_key FROM raw.nba_stats__team_game_logs") == [(TEAM_KEY,)]
+    assert query(db, "SELECT count(*) FROM raw.landing_inventory") == [(2,)]

@@ -9,7 +9,9 @@ import csv
 import io
 import json
 import logging
+import os
 import socket
+import threading
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
@@ -338,3 +340,96 @@ def test_duckdb_values_are_parameters_even_when_they_look_like_sql(tmp_path: Pat
     assert result.quarantined == 1
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from raw.load_quarantine").fetchone() == (1,)
+
+
+def test_links_under_the_landing_root_are_never_followed_and_nothing_outside_is_read(
+    tmp_path: Path,
+) -> None:
+    """The real opening-night payload and its manifest landed in another zone outside the
+    root, reached from inside it three ways: both files linked into a day folder, a day
+    folder linked, a source folder linked; and a link to a FIFO outside. The loader reads
+    none of it: each link is quarantined as a link (sha256 empty: never read), nothing reaches
+    a raw table, and read_regular() refuses every path through a link without blocking."""
+    outside = LandingZone(tmp_path / "outside")
+    landed = corpus.Case(
+        "opening",
+        corpus.day_key("2024-25", corpus.OPENING_NIGHT),
+        corpus.opening_night(),
+        corpus.FIRST_FETCH,
+        corpus.LOADED,
+    ).land(outside)
+    far = Path(outside.root)
+    root = tmp_path / "landing"
+    name = Path(landed.path).name
+    manifest = Path(landed.manifest_path).name
+    day = root / "nba_stats" / "player_game_logs" / "dt=2024-10-23"
+    day.mkdir(parents=True)
+    (day / name).symlink_to(far / landed.path)
+    (day / manifest).symlink_to(far / landed.manifest_path)
+    (day.parent / "dt=2025-01-02").symlink_to(far / Path(landed.path).parent)
+    (root / "nba_cdn").symlink_to(far / "nba_stats")
+    os.mkfifo(tmp_path / "pipe")
+    pipe = f"leaguegamelog_P_pipe.{landed.sha256[:12]}.json"
+    (day / pipe).symlink_to(tmp_path / "pipe")
+
+    db = tmp_path / "db.duckdb"
+    results = []
+    loader = threading.Thread(
+        target=lambda: results.append(load(zone=LandingZone(root), db_path=db)), daemon=True
+    )
+    loader.start()
+    loader.join(timeout=60)
+    assert not loader.is_alive(), "the loader followed the link and waits on the FIFO"
+    (result,) = results
+    assert (result.seen, result.loaded, result.quarantined) == (5, 0, 5)
+    with duckdb.connect(str(db), read_only=True) as con:
+        quarantine = con.execute("select landed_path, sha256, reason from raw.load_quarantine")
+        rows = {path: (sha, reason) for path, sha, reason in quarantine.fetchall()}
+        raw = con.execute("select count(*) from raw.nba_stats__player_game_logs").fetchone()
+    links = {
+        f"nba_stats/player_game_logs/dt=2024-10-23/{name}": far / landed.path,
+        f"nba_stats/player_game_logs/dt=2024-10-23/{manifest}": far / landed.manifest_path,
+        "nba_stats/player_game_logs/dt=2025-01-02": far / Path(landed.path).parent,
+        "nba_cdn": far / "nba_stats",
+        f"nba_stats/player_game_logs/dt=2024-10-23/{pipe}": tmp_path / "pipe",
+    }
+    assert rows == {
+        path: ("", f"not a regular file: a symbolic link to {str(target)!r}, not followed")
+        for path, target in links.items()
+    }
+    assert raw == (0,)
+
+    from ingest.storage import NotRegularFile
+
+    storage = LocalStorage(root)
+    refused: dict[str, str] = {}
+
+    def read_all() -> None:
+        for key in [
+            *links,
+            f"nba_stats/player_game_logs/dt=2025-01-02/{name}",
+            f"nba_cdn/player_game_logs/dt=2025-01-02/{name}",
+        ]:
+            with pytest.raises(NotRegularFile) as caught:
+                storage.read_regular(key)
+            refused[key] = str(caught.value)
+
+    reader = threading.Thread(target=read_all, daemon=True)
+    reader.start()
+    reader.join(timeout=20)
+    assert not reader.is_alive(), "read_regular() opened the FIFO and waits for a writer"
+    assert refused[f"nba_stats/player_game_logs/dt=2024-10-23/{name}"] == (
+        f"nba_stats/player_game_logs/dt=2024-10-23/{name} is a symbolic link, "
+        "not a regular file: not read"
+    )
+    assert refused[f"nba_cdn/player_game_logs/dt=2025-01-02/{name}"] == (
+        "nba_cdn is a symbolic link, not a folder: not read"
+    )
+    assert refused[f"nba_stats/player_game_logs/dt=2025-01-02/{name}"] == (
+        "nba_stats/player_game_logs/dt=2025-01-02 is a symbolic link, not a folder: not read"
+    )
+    assert len(refused) == 7
+    # Other callers' plain read() is unchanged (pick'em and BigDataBall input folders).
+    assert storage.read(f"nba_stats/player_game_logs/dt=2024-10-23/{name}") == (
+        corpus.opening_night()
+    )
