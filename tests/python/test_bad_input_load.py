@@ -430,7 +430,7 @@ def test_user_lines_failing_their_checks_land_and_are_quarantined_with_line_numb
         b"10/22/2024,Jayson Tatum,BOS,26.5\n"
         b"2024-10-22,Jalen Brunson,New York,27.5\n"
     )
-    source = tmp_path / "my lines.csv"
+    source = tmp_path / "my_lines.csv"
     source.write_bytes(bad)
     root = tmp_path / "landing"
     assert main(["--landing-root", str(root), "import-lines", str(source)]) == 1
