@@ -32,6 +32,15 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return document
 
 
+class NonStandardNumberError(ValueError):
+    """A bare NaN, Infinity or -Infinity: Python's json and DuckDB read them, RFC 8259 and
+    BigQuery's JSON functions do not, so the same payload would parse on one engine only."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise NonStandardNumberError(name)
+
+
 class _Pairs(list):  # type: ignore[type-arg]
     """An object as parsed, duplicates kept: only built to say where a duplicate is."""
 
@@ -77,7 +86,13 @@ def payload_problem(
     except ValueError as err:
         return f"not valid {file_format.upper()}: {err}", None
     try:
-        document = json.loads(text, object_pairs_hook=_unique_keys)
+        document = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
+    except NonStandardNumberError as err:
+        return (
+            f"not valid JSON (a bare {err.args[0]}, which is not a JSON value: send null or a "
+            f"string); starts with {snippet(data)}",
+            None,
+        )
     except DuplicateKeyError as err:
         return (
             f"ambiguous JSON: {_first_duplicate(text, err.args[0])} (JSON parsers disagree on "

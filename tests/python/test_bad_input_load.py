@@ -730,3 +730,31 @@ def test_every_entry_under_the_landing_root_ends_loaded_or_quarantined(tmp_path:
         "landed files seen 12, loaded 0, skipped 12, quarantined 0 (+10 from earlier runs)"
     )
     assert _load_cli(root, db, "--strict").returncode == 1
+
+
+def test_a_bare_nan_or_infinity_is_quarantined_not_loaded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Opening night re-scraped with Josh Hart's PTS written as a bare NaN (a scraper that
+    serialised a float NaN) and, in a second re-scrape, his PLUS_MINUS as Infinity. Python's
+    json and DuckDB read both; RFC 8259 and BigQuery do not. Quarantined, naming the token."""
+    real = corpus.opening_night()
+    key = corpus.day_key("2024-25", corpus.OPENING_NIGHT)
+    at = corpus.FIRST_FETCH
+    nan = corpus.with_values(real, {corpus.HART: {"PTS": float("nan")}})
+    inf = corpus.with_values(real, {corpus.HART: {"PLUS_MINUS": float("inf")}})
+    assert b",NaN," in nan and b",Infinity" in inf
+    cases = {
+        "real": corpus.Case("real", key, real, at, corpus.LOADED),
+        "nan": corpus.Case("nan", key, nan, at + timedelta(hours=1), corpus.QUARANTINED),
+        "inf": corpus.Case("inf", key, inf, at + timedelta(hours=2), corpus.QUARANTINED),
+    }
+    zone = LandingZone(tmp_path / "landing")
+    paths = {name: case.land(zone).path for name, case in cases.items()}
+    db = tmp_path / "db.duckdb"
+    assert main(["--landing-root", str(zone.root), "load", "--duckdb-path", str(db)]) == 0
+    assert "loaded 1, skipped 0, quarantined 2" in capsys.readouterr().out
+    reasons = dict(query(db, "select landed_path, reason from raw.load_quarantine"))
+    assert set(reasons) == {paths["nan"], paths["inf"]}
+    assert reasons[paths["nan"]].startswith("not valid JSON (a bare NaN, which is not a JSON value")
+    assert reasons[paths["inf"]].startswith("not valid JSON (a bare Infinity, which is not a JSON")
