@@ -23,16 +23,6 @@
 {%- endmacro %}
 
 
-{#- [name, raw, typed] triples for unreadable_value_checks: every count as sent and as cast. -#}
-{% macro box_score_raw_and_typed() -%}
-    {%- set triples = [] -%}
-    {%- for stat, alias in box_score_stats() -%}
-        {%- do triples.append([stat, stat, text_to_integer(stat)]) -%}
-    {%- endfor -%}
-    {{ return(triples) }}
-{%- endmacro %}
-
-
 {#- [condition, label] checks of one typed box-score row (row_problems): every count but
     plus-minus present, none negative, makes within attempts, threes within field goals,
     rebounds = offensive + defensive and points = 2 * twos + 3 * threes + free throws. A
@@ -88,7 +78,9 @@
     {%- for stat, alias in box_score_stats() -%}
         {%- do counts.append("coalesce(cast(" ~ alias ~ " as " ~ dbt.type_string() ~ "), '')") -%}
     {%- endfor -%}
-    {%- set signature = counts | join(" || ',' || ") -%}
+    {#- One flat concat(): a chain of || nests one call per count, deeper than ZetaSQL's
+        resolved tree can be handed back to the offline BigQuery check. -#}
+    {%- set signature = 'concat(' ~ counts | join(", ',', ") ~ ')' -%}
     count(*) over ({{ partition }}) as times_listed,
     min({{ signature }}) over ({{ partition }})
         = max({{ signature }}) over ({{ partition }}) as listings_agree

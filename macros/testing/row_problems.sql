@@ -31,14 +31,14 @@
 {%- endmacro %}
 
 
-{#- [condition, label] pairs: a value sent (not NULL) that did not convert. raw_and_typed is
-    a list of [name, raw text expression, typed expression]. -#}
-{% macro unreadable_value_checks(raw_and_typed) -%}
+{#- [condition, label] pairs: a value sent (not NULL) that did not convert. sent_as is a
+    list of [name, typed column]: the model carries the text as sent in `sent_<name>`. -#}
+{% macro unreadable_value_checks(sent_as) -%}
     {%- set checks = [] -%}
-    {%- for name, raw, typed in raw_and_typed -%}
+    {%- for name, typed in sent_as -%}
         {%- do checks.append([
-            raw ~ ' is not null and ' ~ typed ~ ' is null',
-            "'" ~ name ~ " unreadable: ' || substr(" ~ raw ~ ", 1, 40)"
+            'sent_' ~ name ~ ' is not null and ' ~ typed ~ ' is null',
+            "'" ~ name ~ " unreadable: ' || substr(sent_" ~ name ~ ", 1, 40)"
         ]) -%}
     {%- endfor -%}
     {{ return(checks) }}

@@ -20,12 +20,11 @@
     'GAME_DATE', 'MATCHUP', 'WL', 'MIN', 'PTS', 'FGM', 'FGA', 'FG3M', 'FG3A', 'FTM', 'FTA',
     'OREB', 'DREB', 'REB', 'AST', 'STL', 'BLK', 'TOV', 'PF', 'PLUS_MINUS', 'COMMENT'
 ] -%}
-{%- set raw_and_typed = [
-    ['player_id', 'player_id', text_to_integer('player_id', dbt.type_bigint())],
-    ['team_id', 'team_id', text_to_integer('team_id', dbt.type_bigint())],
-    ['game_date', 'game_date', dbt.safe_cast('game_date', 'date')],
-    ['min', 'min', parse_minutes('min')],
-] + box_score_raw_and_typed() -%}
+{#- Each value as sent and the column it becomes: a value sent but not readable is named. -#}
+{%- set sent_as = [
+    ['player_id', 'player_id'], ['team_id', 'team_id'], ['game_date', 'game_date'],
+    ['min', 'minutes']
+] + box_score_stats() -%}
 {%- set columns = [
     'game_id', 'player_id', 'team_id', 'player_name', 'team_abbr', 'opponent_team_abbr',
     'season_id', 'season_type', 'season_start_year', 'season', 'matchup', 'win_loss', 'minutes'
@@ -62,7 +61,9 @@ typed as (
         coalesce({{ regex_matches('upper(trim(comment))', '^(DNP|DND|NWT)') }}, false)
             as did_not_play,
         {{ dbt.safe_cast("game_date", "date") }} as game_date,
-        {{ row_problems(unreadable_value_checks(raw_and_typed)) }} as unreadable_values,
+        {%- for sent, typed in sent_as %}
+        {{ sent }} as sent_{{ sent }},
+        {%- endfor %}
         row_number_in_payload,
         landed_path as source_landed_path,
         fetched_at as source_fetched_at
@@ -83,7 +84,7 @@ select
     {{ column }},
     {%- endfor %}
     {{ row_problems(
-        [['unreadable_values is not null', 'unreadable_values']]
+        unreadable_value_checks(sent_as)
         + required_value_checks([
             'game_id', 'player_id', 'team_id', 'team_abbr', 'opponent_team_abbr', 'is_home',
             'season_id', 'season_start_year', 'game_date'

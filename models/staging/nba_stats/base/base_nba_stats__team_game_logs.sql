@@ -8,11 +8,10 @@
     'MATCHUP', 'WL', 'MIN', 'PTS', 'FGM', 'FGA', 'FG3M', 'FG3A', 'FTM', 'FTA',
     'OREB', 'DREB', 'REB', 'AST', 'STL', 'BLK', 'TOV', 'PF', 'PLUS_MINUS'
 ] -%}
-{%- set raw_and_typed = [
-    ['team_id', 'team_id', text_to_integer('team_id', dbt.type_bigint())],
-    ['game_date', 'game_date', dbt.safe_cast('game_date', 'date')],
-    ['min', 'min', parse_minutes('min')],
-] + box_score_raw_and_typed() -%}
+{#- Each value as sent and the column it becomes: a value sent but not readable is named. -#}
+{%- set sent_as = [
+    ['team_id', 'team_id'], ['game_date', 'game_date'], ['min', 'team_minutes']
+] + box_score_stats() -%}
 {%- set columns = [
     'game_id', 'team_id', 'team_abbr', 'team_name', 'opponent_team_abbr', 'season_id',
     'season_type', 'season_start_year', 'season', 'matchup', 'win_loss', 'team_minutes'
@@ -45,7 +44,9 @@ typed as (
         {{ box_score_stat_columns() }}
         {{ is_home_from_matchup('matchup', 'team_abbreviation') }} as is_home,
         {{ dbt.safe_cast("game_date", "date") }} as game_date,
-        {{ row_problems(unreadable_value_checks(raw_and_typed)) }} as unreadable_values,
+        {%- for sent, typed in sent_as %}
+        {{ sent }} as sent_{{ sent }},
+        {%- endfor %}
         row_number_in_payload,
         landed_path as source_landed_path,
         fetched_at as source_fetched_at
@@ -64,7 +65,7 @@ select
     {{ column }},
     {%- endfor %}
     {{ row_problems(
-        [['unreadable_values is not null', 'unreadable_values']]
+        unreadable_value_checks(sent_as)
         + required_value_checks([
             'game_id', 'team_id', 'team_abbr', 'opponent_team_abbr', 'is_home', 'season_id',
             'season_start_year', 'game_date', 'team_minutes'

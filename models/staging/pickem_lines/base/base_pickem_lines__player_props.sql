@@ -27,32 +27,43 @@ new_files as (
 
 parsed as (
     {{ stats_nba_result_set_rows('new_files', 'PickemLines', headers) }}
+),
+
+-- The values staging converts, converted here too, to name a row whose values do not.
+checked as (
+    select
+        parsed.*,
+        parsed.line as sent_line,
+        parsed.price as sent_price,
+        parsed.commence_time as sent_commence_time,
+        {{ dbt.safe_cast('parsed.line', dbt.type_float()) }} as line_value,
+        {{ dbt.safe_cast('parsed.price', dbt.type_float()) }} as price_value,
+        {{ parse_utc_timestamp('parsed.commence_time') }} as commence_at
+    from parsed
 )
 
 select
     new_files.request_key,
-    parsed.market,
-    parsed.bookmaker,
-    parsed.player,
-    parsed.side,
-    parsed.line,
-    parsed.price,
-    parsed.home_team,
-    parsed.away_team,
-    parsed.game_id,
-    parsed.commence_time,
-    parsed.row_number_in_payload,
+    checked.market,
+    checked.bookmaker,
+    checked.player,
+    checked.side,
+    checked.line,
+    checked.price,
+    checked.home_team,
+    checked.away_team,
+    checked.game_id,
+    checked.commence_time,
+    checked.row_number_in_payload,
     {{ row_problems(
         unreadable_value_checks([
-            ['line', 'parsed.line', dbt.safe_cast('parsed.line', dbt.type_float())],
-            ['price', 'parsed.price', dbt.safe_cast('parsed.price', dbt.type_float())],
-            ['commence_time', 'parsed.commence_time', parse_utc_timestamp('parsed.commence_time')]
+            ['line', 'line_value'], ['price', 'price_value'], ['commence_time', 'commence_at']
         ])
-        + [["parsed.market = 'player_points' and coalesce(trim(parsed.player), '') = ''",
+        + [["checked.market = 'player_points' and coalesce(trim(checked.player), '') = ''",
             "'player missing'"]]
     ) }} as row_problem,
     new_files.landed_path as source_landed_path,
     new_files.fetched_at as source_fetched_at
 from new_files
-inner join parsed
-    on new_files.landed_path = parsed.landed_path
+inner join checked
+    on new_files.landed_path = checked.landed_path
