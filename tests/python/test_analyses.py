@@ -496,6 +496,18 @@ def test_printed_sql_holds_the_parameter_not_the_value(
     assert "Neale" not in "\n".join(out.splitlines()[2:])
 
 
+def test_a_season_var_picks_that_season_once(run) -> None:
+    """The chosen season is one row whether it is given or the default (a given season used to
+    be repeated once per row of the table it was selected from, multiplying every count)."""
+    latest = run("teams_allowing_most_paint_attempts")
+    assert run("teams_allowing_most_paint_attempts", season=latest[0]["season"]) == latest
+    assert {r["games"] for r in latest} == {82}
+    health = run("feature_health_over_season", feature="points_avg_last_10")
+    assert (
+        run("feature_health_over_season", feature="points_avg_last_10", season="2024-25") == health
+    )
+
+
 def test_dbt_compiles_the_analyses_on_a_read_only_connection(
     scored: Path, target: Path, scored_env: None
 ) -> None:
