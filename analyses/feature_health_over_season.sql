@@ -24,8 +24,9 @@ feature_health as (
 ),
 
 chosen_season as (
+    -- One row: the season asked for, else the latest.
     select
-        {{ season or 'max(season)' }} as season
+        coalesce({{ season or 'null' }}, max(season)) as season
     from feature_health
 ),
 

@@ -14,14 +14,10 @@
 -#}
 {%- set player = analysis_text_var('player', 'Jayson Tatum') -%}
 {%- set through_date = analysis_date_var('through_date') -%}
-{%- set player_is_id = modules.re.match("^'[0-9]+'$", player) is not none -%}
-{%- if player_is_id -%}
-    {%- set player_filter = 'player_games.player_id = cast('
-        ~ player ~ ' as ' ~ dbt.type_bigint() ~ ')' -%}
-{%- else -%}
-    {%- set player_filter = player_name_key('player_games.player_name')
-        ~ ' = ' ~ player_name_key(player) -%}
-{%- endif -%}
+{#- A name or an id: an id's text is no player's name key, a name no player's id. -#}
+{%- set player_filter = '(cast(player_games.player_id as ' ~ dbt.type_string() ~ ') = '
+    ~ player ~ ' or ' ~ player_name_key('player_games.player_name') ~ ' = '
+    ~ player_name_key(player) ~ ')' -%}
 {%- set through_filter = 'player_games.game_date <= ' ~ through_date if through_date
     else 'true' -%}
 

@@ -20,8 +20,10 @@ team_defense as (
 ),
 
 chosen_season as (
+    -- One row: the season asked for, else the latest with shot zones.
     select
-        {{ season or 'max(case when has_shot_zones then season end)' }} as season
+        coalesce({{ season or 'null' }}, max(case when has_shot_zones then season end))
+            as season
     from team_defense
 ),
 

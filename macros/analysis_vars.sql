@@ -1,34 +1,61 @@
 {#-
-  Checked values of the dbt vars the analyses take. Each var is pasted into SQL, so anything
-  that is not of the expected shape stops the compile with a message instead.
+  The vars of the analyses, as query parameters. dbt renders a `--vars` value as a Jinja
+  template before anything could check it, so user values never go to dbt: the runner
+  (pipeline/analyses.py) checks each value against its type here (text or date), compiles the
+  analysis with the list var `analysis_params` naming the vars that were given, and binds
+  their values when it runs the query ($name on DuckDB; @name query parameters on BigQuery).
+  The compiled SQL therefore reads `cast($player as TEXT)` where the value goes.
 -#}
 
-{#- A date var ('2025-01-10') as a SQL DATE literal, or none when the var is not set. -#}
+{#- A date var as a DATE parameter, or none when the var was not given. -#}
 {% macro analysis_date_var(name) -%}
-    {%- set value = var(name, none) -%}
-    {%- if value is none or value | string | trim == '' -%}
+    {%- if not analysis_var_is_bound(name) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set text = value | string | trim -%}
-    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) -%}
-        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a date written YYYY-MM-DD, got '" ~ text ~ "'") }}
-    {%- endif -%}
-    {{ return("cast('" ~ text ~ "' as date)") }}
+    {{ return(analysis_param(name, 'date')) }}
 {%- endmacro %}
 
 
-{#- A text var (a name, a season, a feature) as a quoted SQL string literal; none when the var
-    is not set. Letters (accents too), digits, spaces and - . _ only; apostrophes are dropped
-    (the one quote character both dialects escape differently; player names are matched on
-    player_name_key(), which drops punctuation anyway). -#}
+{#- A text var (a name, a season, a feature) as a string parameter; when it was not given,
+    `default` (written in the analysis, never by a user) as a string literal, or none. -#}
 {% macro analysis_text_var(name, default=none) -%}
-    {%- set value = var(name, default) -%}
-    {%- if value is none or value | string | trim == '' -%}
+    {%- if analysis_var_is_bound(name) -%}
+        {{ return(analysis_param(name, dbt.type_string())) }}
+    {%- endif -%}
+    {%- if default is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set text = value | string | trim | replace("'", "") | replace("’", "") -%}
-    {%- if not modules.re.match('^[A-Za-z0-9À-ɏ ._-]+$', text) -%}
-        {{ exceptions.raise_compiler_error("var " ~ name ~ " may hold letters, digits, spaces and - . _ only, got '" ~ text ~ "'") }}
+    {%- if "'" in default or "\\" in default -%}
+        {{ exceptions.raise_compiler_error("the default of var " ~ name ~ " is pasted into SQL and may not hold quotes or backslashes") }}
     {%- endif -%}
-    {{ return("'" ~ text ~ "'") }}
+    {{ return("'" ~ default ~ "'") }}
+{%- endmacro %}
+
+
+{#- True when the runner binds `name`; a value given to dbt itself is refused, since dbt
+    would have rendered it as a template. -#}
+{% macro analysis_var_is_bound(name) -%}
+    {%- if var.has_var(name) -%}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ " of the analyses is a query parameter: give it with `nba-props analysis <name> --var " ~ name ~ "=VALUE`, which checks and binds it, not as a dbt --vars value (dbt renders those as templates)") }}
+    {%- endif -%}
+    {%- set bound = var('analysis_params', []) -%}
+    {%- if bound is string or bound is mapping -%}
+        {{ exceptions.raise_compiler_error("var analysis_params is the list of the var names the runner binds, got " ~ bound) }}
+    {%- endif -%}
+    {{ return(name in bound) }}
+{%- endmacro %}
+
+
+{#- The placeholder of query parameter `name`, cast to `type`. The cast states the type in the
+    SQL, and lets the BigQuery check type a parameter it was not told about. -#}
+{% macro analysis_param(name, type) -%}
+    {{ return(adapter.dispatch('analysis_param', 'nba_props_warehouse')(name, type)) }}
+{%- endmacro %}
+
+{% macro default__analysis_param(name, type) -%}
+    cast(${{ name }} as {{ type }})
+{%- endmacro %}
+
+{% macro bigquery__analysis_param(name, type) -%}
+    cast(@{{ name }} as {{ type }})
 {%- endmacro %}

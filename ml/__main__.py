@@ -14,9 +14,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ml.artifacts import PRODUCTION_SET, artifacts_root, walkforward_set
-from ml.contract import read_contract
-from ml.data import attach_lines, load_lines, load_store
+from ml.artifacts import (
+    PRODUCTION_SET,
+    ArtifactError,
+    FeatureMismatchError,
+    artifacts_root,
+    walkforward_set,
+)
+from ml.contract import ContractError, FeatureTypeError, read_contract
+from ml.data import StoreError, attach_lines, load_lines, load_store
 from ml.predictions import DEFAULT_MIN_EDGE
 from ml.warehouse import connect
 
@@ -25,6 +31,9 @@ DEFAULT_SEASON = "2024-25"
 DEFAULT_REPORT = Path("reports") / "ml_report.html"
 EVALUATION_FILE = "evaluation.json"
 TEST_PREDICTIONS_FILE = "test_predictions.parquet"
+# Errors whose message says what is wrong and what to run: printed as one line, exit 1.
+# Anything else is a bug, and keeps its traceback.
+STOPPING_ERRORS = (ContractError, FeatureTypeError, StoreError, FeatureMismatchError, ArtifactError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -187,7 +196,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    return dispatch(_parser().parse_args(argv))
+    args = _parser().parse_args(argv)
+    try:
+        return dispatch(args)
+    except STOPPING_ERRORS as exc:
+        log.debug("%s failed", args.command, exc_info=True)
+        print(f"{args.command} failed: {exc}", file=sys.stderr)
+        return 1
 
 
 def dispatch(args: argparse.Namespace) -> int:

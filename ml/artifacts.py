@@ -3,7 +3,9 @@
 Layout: <artifacts root>/<set name>/<model>.{ubj,cbm} + <model>.json. The root is
 ml/artifacts/ (gitignored) unless NBA_ML_ARTIFACTS says otherwise. Sets: `production`
 (trained on every labelled row, used for unplayed games) and `walkforward-<season>` (trained
-on the seasons before it, used for the held-out evaluation and the demo scoring).
+on the seasons before it, used for the held-out evaluation and the demo scoring). The JSON
+records the model file's SHA-256, so a file cut short (a full disk, an interrupted copy) is
+refused by name, with the command that writes it again, before a library tries to parse it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,25 @@ def walkforward_set(season: str) -> str:
 
 class FeatureMismatchError(RuntimeError):
     """A saved model's feature list is not the store's current one: scoring is refused."""
+
+
+class ArtifactError(RuntimeError):
+    """A saved model's file or JSON is missing, cut short or unreadable: retrain it."""
+
+
+def retrain_command(set_dir: Path) -> str:
+    """The command that writes the model set `set_dir` again."""
+    if set_dir.name.startswith("walkforward-"):
+        return f"nba-props evaluate --season {set_dir.name.removeprefix('walkforward-')}"
+    return "nba-props train"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def check_feature_list(
@@ -95,18 +116,44 @@ def save_model(set_dir: Path, model: FittedModel, meta: dict[str, Any]) -> Path:
     set_dir.mkdir(parents=True, exist_ok=True)
     model_path = set_dir / f"{model.name}{FILE_SUFFIX[model.name]}"
     model.save(model_path)
-    meta = {**meta, "model_file": model_path.name}
+    meta = {**meta, "model_file": model_path.name, "model_sha256": file_sha256(model_path)}
     meta_path = set_dir / f"{model.name}.json"
     meta_path.write_text(json.dumps(meta, indent=2, default=str) + "\n")
     return meta_path
 
 
 def load_saved_model(set_dir: Path, name: str, contract: FeatureContract) -> SavedModel:
-    """Load one model, refusing it (FeatureMismatchError) unless its features are the store's."""
+    """Load one model, refusing it (FeatureMismatchError) unless its features are the store's,
+    and (ArtifactError) when its JSON or model file is missing, cut short or unreadable."""
+    retrain = f"retrain with `{retrain_command(set_dir)}`"
     meta_path = set_dir / f"{name}.json"
     if not meta_path.is_file():
-        raise FileNotFoundError(f"no saved {name} model in {set_dir}: train it first")
-    meta = json.loads(meta_path.read_text())
-    check_feature_list(meta["features"], contract, f"{name} model {meta.get('model_version')}")
-    model = load_model(name, set_dir / meta["model_file"], meta.get("params"))
+        raise ArtifactError(f"no saved {name} model in {set_dir} ({meta_path.name}): {retrain}")
+    try:
+        meta = json.loads(meta_path.read_text())
+        features, model_file = list(meta["features"]), str(meta["model_file"])
+    except (ValueError, KeyError, TypeError) as exc:
+        reason = f"no {exc}" if isinstance(exc, KeyError) else type(exc).__name__
+        raise ArtifactError(
+            f"{meta_path} is not a complete model description ({reason}): it was cut short "
+            f"or edited; {retrain}"
+        ) from exc
+    check_feature_list(features, contract, f"{name} model {meta.get('model_version')}")
+    model_path = set_dir / model_file
+    if not model_path.is_file():
+        raise ArtifactError(
+            f"{model_path} is missing (its JSON {meta_path.name} names it); {retrain}"
+        )
+    recorded = meta.get("model_sha256")  # absent from models saved before it was recorded
+    if recorded and file_sha256(model_path) != recorded:
+        raise ArtifactError(
+            f"{model_path} ({model_path.stat().st_size:,} bytes) is not the file its JSON "
+            f"describes (another SHA-256): it was cut short or replaced; {retrain}"
+        )
+    try:
+        model = load_model(name, model_path, meta.get("params"))
+    except Exception as exc:  # each library raises its own type, with a C++ trace inside
+        raise ArtifactError(
+            f"{model_path} cannot be read as a {name} model (damaged or cut short); {retrain}"
+        ) from exc
     return SavedModel(model, meta)

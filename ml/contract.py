@@ -2,8 +2,11 @@
 
 The YAML is the only place the list lives. Columns with `meta.feature: true` are model inputs,
 ordered by `meta.feature_order`; `meta.required` marks the ones the store counts in
-`missing_required_features`. Colleagues add features by editing that YAML, so nothing here
-names a feature.
+`missing_required_features`; `data_type` (dbt enforces it on the store) is their type, which
+must be numeric: every feature reaches the models as a float. Colleagues add features by
+editing that YAML, so nothing here names a feature. Rows that hand a feature column of another
+type (a store built before a change, a table edited by hand) are refused by `check_types`
+with the column, the declared type and the type found, before any library sees them.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,10 +27,36 @@ DEFAULT_DBT_PROJECT = REPO / "dbt_project.yml"
 STORE_MODEL = "ml_feature_store"
 # Feature names end up inside SQL select lists; anything else is refused rather than quoted.
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The targets a data_type may be rendered for (`{{ 'float64' if target.type == 'bigquery'
+# else 'double' }}`), and the type names that load into a float matrix as DuckDB, BigQuery
+# and pandas spell them.
+TARGET_TYPES = ("duckdb", "bigquery")
+NUMERIC_TYPES = frozenset(
+    {"float", "float16", "float32", "float64", "double", "real", "numeric", "bignumeric"}
+    | {"decimal", "bigdecimal", "int", "integer", "bigint", "smallint", "tinyint", "hugeint"}
+    | {f"{sign}int{bits}" for sign in ("", "u") for bits in (8, 16, 32, 64, 128)}
+    | {"ubigint", "uinteger", "usmallint", "utinyint", "uhugeint", "bool", "boolean"}
+)
 
 
 class ContractError(ValueError):
     """The YAML does not describe a usable, unambiguous feature list."""
+
+
+class FeatureTypeError(TypeError):
+    """Rows hand the models a feature column of a type the contract does not declare."""
+
+
+def is_numeric_type(type_name: str) -> bool:
+    """'DOUBLE', 'FLOAT64', 'DECIMAL(18,3)', 'Int64' (pandas): True; 'VARCHAR', 'object': False."""
+    base = re.split(r"[\s(<\[]", type_name.strip().lower(), maxsplit=1)[0]
+    return base in NUMERIC_TYPES
+
+
+def render_type(data_type: str, target_type: str) -> str:
+    """A YAML data_type for one target: dbt renders it with `target` in scope."""
+    template = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string(data_type)
+    return template.render(target={"type": target_type}).strip()
 
 
 @dataclass(frozen=True)
@@ -35,6 +65,32 @@ class FeatureContract:
     required: frozenset[str]
     feature_version: str | None
     source: str
+    # Feature -> its data_type as the YAML writes it (maybe a template); every one numeric.
+    data_types: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def declared_type(self, feature: str) -> str:
+        """'double (float64 on BigQuery)', or 'a number' for a contract built without types."""
+        declared = self.data_types.get(feature)
+        if declared is None:
+            return "a number"
+        on_duckdb, on_bigquery = (render_type(declared, t) for t in TARGET_TYPES)
+        return on_duckdb if on_duckdb == on_bigquery else f"{on_duckdb} ({on_bigquery} on BigQuery)"
+
+    def check_types(self, found: Mapping[str, str], where: str, fix: str = "") -> None:
+        """Refuse rows whose feature columns are not numeric. `found`: column -> its type as
+        the rows' source spells it (the warehouse: VARCHAR, FLOAT64; pandas: object, float64);
+        the message names each such column, the type the YAML declares and the type found."""
+        wrong = [f for f in self.features if f in found and not is_numeric_type(found[f])]
+        if not wrong:
+            return
+        details = "; ".join(
+            f"{f} is {found[f]}, the contract ({self.source}) declares {self.declared_type(f)}"
+            for f in wrong
+        )
+        noun = "column" if len(wrong) == 1 else "columns"
+        raise FeatureTypeError(
+            f"{where}: feature {noun} of the wrong type: {details}" + (f". {fix}" if fix else "")
+        )
 
     @property
     def fingerprint(self) -> str:
@@ -85,6 +141,7 @@ def parse_contract(
     (model,) = models
     ordered: list[tuple[int, str]] = []
     required: set[str] = set()
+    data_types: dict[str, str] = {}
     for column in model.get("columns") or []:
         meta = _meta(column)
         if not meta.get("feature"):
@@ -95,6 +152,7 @@ def parse_contract(
         order = meta.get("feature_order")
         if not isinstance(order, int) or isinstance(order, bool):
             raise ContractError(f"{source}: feature {name} has no integer meta.feature_order")
+        data_types[name] = _numeric_data_type(column, name, source)
         ordered.append((order, name))
         if meta.get("required"):
             required.add(name)
@@ -115,7 +173,30 @@ def parse_contract(
         required=frozenset(required),
         feature_version=version,
         source=source,
+        data_types=data_types,
     )
+
+
+def _numeric_data_type(column: Mapping[str, Any], name: str, source: str) -> str:
+    declared = column.get("data_type")
+    if not declared:
+        raise ContractError(
+            f"{source}: feature {name} has no data_type (the store's contract is enforced, so "
+            "every column declares one)"
+        )
+    for target_type in TARGET_TYPES:
+        try:
+            rendered = render_type(str(declared), target_type)
+        except jinja2.TemplateError as exc:
+            raise ContractError(
+                f"{source}: feature {name}: data_type {declared!r}: {exc}"
+            ) from None
+        if not is_numeric_type(rendered):
+            raise ContractError(
+                f"{source}: feature {name} is declared {rendered} on {target_type}; the models "
+                "read every feature as a float, so it must be a numeric type"
+            )
+    return str(declared)
 
 
 def read_contract(

@@ -36,15 +36,21 @@ class StoreError(RuntimeError):
 
 def load_store(warehouse: Warehouse, contract: FeatureContract) -> pd.DataFrame:
     """Every store row with its feature columns in contract order, the label and a name."""
-    columns = warehouse.columns(*STORE)
-    if columns is None:
+    types = warehouse.column_types(*STORE)
+    if types is None:
         raise StoreError(f"{warehouse.relation(*STORE)} does not exist: run `dbt build` first")
+    columns = list(types)
     missing = [f for f in contract.features if f not in columns]
     if missing:
         raise StoreError(
             f"{warehouse.relation(*STORE)} lacks contract feature(s) {missing}: the YAML "
             f"({contract.source}) is newer than the table; run `dbt build`"
         )
+    contract.check_types(
+        types,
+        warehouse.relation(*STORE),
+        fix="Rebuild it from the YAML: `nba-props build --select ml_feature_store`",
+    )
     # Bookkeeping columns of the store, read when present (never model inputs).
     optional = [
         c for c in ("last_source_game_date", "has_player_history", "game_status") if c in columns

@@ -32,6 +32,11 @@ class Warehouse(Protocol):
         """Column names of a table, or None when it does not exist."""
         ...
 
+    def column_types(self, schema: str, table: str) -> dict[str, str] | None:
+        """Column name -> type as the engine spells it (DOUBLE, FLOAT64), or None when the
+        table does not exist."""
+        ...
+
     def replace_rows(
         self, frame: pd.DataFrame, schema: str, table: str, keys: Sequence[str]
     ) -> int:
@@ -82,6 +87,17 @@ class DuckDBWarehouse:
             [schema, table],
         ).fetchall()
         return [r[0] for r in rows] or None
+
+    def column_types(self, schema: str, table: str) -> dict[str, str] | None:
+        rows = self.con.execute(
+            """
+            select column_name, data_type from information_schema.columns
+            where table_catalog = current_database() and table_schema = ? and table_name = ?
+            order by ordinal_position
+            """,
+            [schema, table],
+        ).fetchall()
+        return {name: kind for name, kind in rows} or None
 
     def replace_rows(
         self, frame: pd.DataFrame, schema: str, table: str, keys: Sequence[str]
@@ -147,6 +163,15 @@ class BigQueryWarehouse:  # pragma: no cover - needs a Google project; kept deli
             ]
         except NotFound:
             return None
+
+    def column_types(self, schema: str, table: str) -> dict[str, str] | None:
+        from google.api_core.exceptions import NotFound
+
+        try:
+            table_ref = self.client.get_table(f"{self.project}.{schema}.{table}")
+        except NotFound:
+            return None
+        return {f.name: f.field_type for f in table_ref.schema}
 
     def replace_rows(
         self, frame: pd.DataFrame, schema: str, table: str, keys: Sequence[str]

@@ -254,6 +254,7 @@ class GoogleSqlAnalyzer:
             error_message_mode=ErrorMessageMode.ERROR_MESSAGE_ONE_LINE,
         )
         self._options_proto: Any = None
+        self._parameter_options_proto: Any = None
         self._type_cache: dict[str, Any] = {}
         self._types_only_catalog = self.register(self.root_catalog())
 
@@ -283,20 +284,29 @@ class GoogleSqlAnalyzer:
             ],
         )
 
-    def analyze(self, sql: str, catalog: Catalog | None = None) -> list[OutputColumn]:
-        """Analyze one query; return its output columns or raise GoogleSqlError."""
-        catalog_id = catalog.registered_id(self) if catalog else self._types_only_catalog
-        return self._analyze(sql, catalog_id)
+    def analyze(
+        self, sql: str, catalog: Catalog | None = None, parameters: bool = False
+    ) -> list[OutputColumn]:
+        """Analyze one query; return its output columns or raise GoogleSqlError.
 
-    def _analyze(self, sql: str, catalog_id: int) -> list[OutputColumn]:
+        `parameters`: the query may hold @name query parameters (the analyses do, for their
+        vars); each is typed from its use, and one used as two types is an error."""
+        catalog_id = catalog.registered_id(self) if catalog else self._types_only_catalog
+        return self._analyze(sql, catalog_id, parameters)
+
+    def _analyze(self, sql: str, catalog_id: int, parameters: bool = False) -> list[OutputColumn]:
         from zetasql.core.exceptions import ServerError
         from zetasql.types import parse_proto
         from zetasql.wasi._pb2.zetasql.local_service import local_service_pb2
 
         if self._options_proto is None:
             self._options_proto = self.options.to_proto()
+            self.options.allow_undeclared_parameters = True
+            self._parameter_options_proto = self.options.to_proto()
+            self.options.allow_undeclared_parameters = False
+        options = self._parameter_options_proto if parameters else self._options_proto
         request = local_service_pb2.AnalyzeRequest(
-            sql_statement=sql, options=self._options_proto, registered_catalog_id=catalog_id
+            sql_statement=sql, options=options, registered_catalog_id=catalog_id
         )
         try:
             # The service's raw protobuf answer, not its Python model: only the output columns
@@ -925,11 +935,11 @@ def check_manifest(
         sorter.done(*generation)
 
     # Analyses (analyses/*.sql) are queries people run, not relations: no model-shape rules,
-    # nothing registered, but the same analyzer and catalog.
+    # nothing registered, but the same analyzer and catalog, and their vars are @parameters.
     for _, node in sorted(nodes.items()):
         if node.get("resource_type") != "analysis":
             continue
-        result = _check_node(node, analyzer, catalog, results, project_dir)
+        result = _check_node(node, analyzer, catalog, results, project_dir, parameters=True)
         if result.ok:
             result = _apply_sqlglot(node, result, sqlglot_mode, report)
         report.results.append(result)
@@ -1000,6 +1010,7 @@ def _check_node(
     catalog: Catalog,
     results: dict[str, NodeResult],
     project_dir: Path,
+    parameters: bool = False,
 ) -> NodeResult:
     uid = node["unique_id"]
     resource_type = node["resource_type"]
@@ -1033,7 +1044,7 @@ def _check_node(
             result.message = f"not analyzed: {dep} failed ({upstream.message})"
             return result
     try:
-        result.columns = analyzer.analyze(sql, catalog)
+        result.columns = analyzer.analyze(sql, catalog, parameters)
         if resource_type == "model":
             check_model_shape(sql, result.columns)
     except GoogleSqlError as exc:

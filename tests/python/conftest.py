@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -84,6 +84,50 @@ def start_from_demo_parse(demo_warehouse: Path, target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(demo_warehouse.parent / "target" / "partial_parse.msgpack", target)
     return target
+
+
+def write_small_store(
+    database: Path,
+    features: Sequence[str],
+    rows: int = 60,
+    season: str = "2024-25",
+    text_feature: str | None = None,
+) -> None:
+    """A small real-shaped feature store in a DuckDB file: ml.ml_feature_store (keys, date,
+    season, feature_version, every feature as DOUBLE) and marts.player_game_summary (the
+    labels), `rows` played player-games on as many dates. `text_feature`, when given, is a
+    VARCHAR column instead, holding 'n/a' on some rows (a store older than its YAML)."""
+    import duckdb
+
+    values = {f: f"cast(i % {k + 7} as double) + 0.5" for k, f in enumerate(features)}
+    if text_feature is not None:
+        values[text_feature] = "case when i % 4 = 0 then 'n/a' else cast(i % 9 as varchar) end"
+    select = ", ".join(f"{expr} as {name}" for name, expr in values.items())
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema if not exists ml")
+        con.execute("create schema if not exists marts")
+        con.execute(
+            f"""
+            create table ml.ml_feature_store as
+            select
+                cast(1000 + i % 5 as bigint) as player_id,
+                lpad(cast(i as varchar), 10, '0') as game_id,
+                date '2024-10-22' + cast(i as integer) as game_date,
+                '{season}' as season,
+                'v1' as feature_version,
+                {select}
+            from range({rows}) as r(i)
+            """
+        )
+        con.execute(
+            """
+            create table marts.player_game_summary as
+            select
+                player_id, game_id, cast(10 + player_id % 7 as integer) as points,
+                30.0 as minutes, 'Player ' || player_id as player_name
+            from ml.ml_feature_store
+            """
+        )
 
 
 def shared_or_skip() -> Path:

@@ -9,6 +9,8 @@ value below is read back from the warehouse's marts, never typed in.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import sys
@@ -19,9 +21,20 @@ import pytest
 from conftest import DBT, REPO, demo_env, run_in
 
 from pipeline import analyses
-from pipeline.analyses import AnalysisError, AnalysisResult, format_table, parse_vars
+from pipeline.analyses import (
+    AnalysisError,
+    AnalysisResult,
+    CompiledAnalysis,
+    check_vars,
+    format_table,
+    parse_vars,
+)
 
 MODEL = "mean"  # the average of the two models, the analysis default
+FAKE_KEY = "fake-odds-key-for-the-injection-test"
+# The two injections of the issue: a query run while compiling, and a secret printed.
+CREATE_TABLE = "{{ run_query('create table main.injected as select 1 as x') }}"
+READ_SECRET = "{{ env_var('ODDS_API_KEY') }}"
 NAMES = {
     "tonights_edges",
     "player_last_10_games",
@@ -65,6 +78,82 @@ def test_table_prints_columns_that_never_change_once_above_it() -> None:
 def test_an_unknown_analysis_is_refused_with_the_known_ones() -> None:
     with pytest.raises(AnalysisError, match=r"known: .*tonights_edges"):
         analyses.compile_analysis("../models/marts/player_game_summary", {})
+
+
+def test_each_analysis_declares_the_vars_the_readme_documents() -> None:
+    assert {name: analyses.declared_vars(name) for name in NAMES} == {
+        "tonights_edges": {"game_date": "date", "model_name": "text"},
+        "player_last_10_games": {"player": "text", "through_date": "date"},
+        "teams_allowing_most_paint_attempts": {"season": "text"},
+        "feature_health_over_season": {"season": "text", "feature": "text"},
+    }
+
+
+def test_var_values_are_checked_against_their_type() -> None:
+    from datetime import date
+
+    assert check_vars(
+        "player_last_10_games", {"player": " Royce O'Neale ", "through_date": ""}
+    ) == {
+        "player": "Royce O'Neale"  # quotes are data; an empty value is the default
+    }
+    assert check_vars("tonights_edges", {"game_date": "2025-01-10"}) == {
+        "game_date": date(2025, 1, 10)
+    }
+    for bad in ("2025-1-10", "2025-02-30", "yesterday", "2025-01-10; drop table x"):
+        with pytest.raises(
+            AnalysisError, match=r"^var game_date must be a date written YYYY-MM-DD"
+        ):
+            check_vars("tonights_edges", {"game_date": bad})
+    with pytest.raises(AnalysisError, match=r"has no var 'gamedate' \(its vars: game_date, model"):
+        check_vars("tonights_edges", {"gamedate": "2025-01-10"})
+    with pytest.raises(AnalysisError, match=r"^var player holds a control character"):
+        check_vars("player_last_10_games", {"player": "Jalen\nBrunson"})
+
+
+@pytest.mark.parametrize("delimiter", ["{{", "}}", "{%", "%}", "{#", "#}"])
+def test_a_template_delimiter_in_a_value_is_refused_naming_the_var(delimiter: str) -> None:
+    with pytest.raises(AnalysisError, match=r"^var season holds the template delimiter"):
+        check_vars("teams_allowing_most_paint_attempts", {"season": f"2018-19 {delimiter} x"})
+
+
+def test_printed_sql_lists_its_parameters_above_it() -> None:
+    from datetime import date
+
+    compiled = CompiledAnalysis(
+        "x", "select 1", {"player": "Royce O'Neale", "through_date": date(2025, 1, 5)}, "duckdb"
+    )
+    lines = compiled.annotated().splitlines()
+    assert lines[1:] == [
+        '--   $player = "Royce O\'Neale"',
+        '--   $through_date = "2025-01-05"',
+        "select 1",
+    ]
+    bigquery = CompiledAnalysis("x", "select 1", {"season": "2024-25"}, "bigquery")
+    assert '--   @season = "2024-25"' in bigquery.annotated().splitlines()
+
+
+def test_queries_run_read_only_with_values_bound_as_data(tmp_path: Path) -> None:
+    database = tmp_path / "w.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create table players as select 'Royce O''Neale' as name")
+    hostile = "x'; drop table players; --"
+    assert analyses.execute(
+        database, "select count(*) from players where name = $n", {"n": hostile}
+    ) == (
+        ["count_star()"],
+        [(0,)],
+    )
+    assert analyses.execute(
+        database, "select name from players where name = $n", {"n": "Royce O'Neale"}
+    )[1] == [("Royce O'Neale",)]
+    with pytest.raises(AnalysisError, match="read-only"):
+        analyses.execute(database, "create table more as select 1 as x", {})
+    with pytest.raises(AnalysisError, match="2 statements, not one query"):
+        analyses.execute(database, "select 1; drop table players", {})
+    with pytest.raises(AnalysisError, match=r"takes the parameter\(s\) \['n'\], was given \[\]"):
+        analyses.execute(database, "select $n", {})
+    assert _query(database, "select table_name from information_schema.tables") == [("players",)]
 
 
 # --- on the demo warehouse -----------------------------------------------------------------
@@ -149,9 +238,12 @@ def run(scored: Path, target: Path, scored_env: None):
     return run_one
 
 
-def _query(database: Path, sql: str) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute(sql).fetchall()
+def _query(
+    database: Path, sql: str, parameters: dict[str, object] | None = None
+) -> list[tuple[object, ...]]:
+    # The runner's configuration: this process's dbt may hold the file open read-only.
+    with duckdb.connect(str(database), read_only=True, config=analyses.READ_ONLY_CONFIG) as con:
+        return con.execute(sql, parameters).fetchall()
 
 
 def test_tonights_edges_defaults_to_the_latest_night_with_lines(run, scored: Path) -> None:
@@ -305,3 +397,131 @@ def test_runner_runs_from_the_command_line(scored: Path, target: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "season: 2018-19"
     assert "(30 rows)" in done.stdout
+
+
+# --- hostile and awkward var values on the demo warehouse ----------------------------------
+
+
+def _tables(database: Path) -> list[tuple[object, ...]]:
+    return _query(
+        database,
+        "select schema_name, table_name, estimated_size from duckdb_tables() order by all",
+    )
+
+
+def test_a_template_in_a_var_runs_nothing_and_names_the_var(
+    scored: Path, target: Path, scored_env: None, capsys
+) -> None:
+    before = _tables(scored)
+    code = analyses.main(
+        ["player_last_10_games", "--var", f"player={CREATE_TABLE}", "--target-path", str(target)]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.strip() == (
+        "var player holds the template delimiter '{{': var values are data, never templates, "
+        "so nothing was compiled or run"
+    )
+    assert _tables(scored) == before
+
+
+def test_printing_the_sql_never_renders_a_var(scored: Path, target: Path) -> None:
+    """`nba-props analysis ... --sql` with a var that reads the environment: refused, and the
+    (fake) key is printed nowhere."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "analysis",
+            "player_last_10_games",
+            "--sql",
+            "--var",
+            f"player={READ_SECRET}",
+            "--target-path",
+            str(target),
+        ],
+        cwd=REPO,
+        env={**demo_env(scored.parent), "ODDS_API_KEY": FAKE_KEY},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "var player holds the template delimiter '{{'" in done.stderr
+    assert FAKE_KEY not in done.stdout + done.stderr
+    assert done.stdout == ""
+
+
+def test_sql_in_a_var_is_data(run, scored: Path) -> None:
+    before = _tables(scored)
+    rows = run(
+        "player_last_10_games", player="Royce O'Neale'; drop table marts.player_game_summary; --"
+    )
+    assert rows == []  # no player has that name
+    assert _tables(scored) == before
+
+
+def test_a_name_with_an_apostrophe_finds_the_player(run, scored: Path) -> None:
+    for name in ("Royce O'Neale", "De'Aaron Fox"):
+        latest = _query(
+            scored,
+            "select game_id, points from marts.player_game_summary where player_name = $name "
+            "order by game_date desc, game_id desc limit 10",
+            {"name": name},
+        )
+        rows = run("player_last_10_games", player=name)
+        assert {r["player_name"] for r in rows} == {name}
+        assert [(r["game_id"], r["points"]) for r in rows] == latest and len(latest) == 10
+
+
+def test_printed_sql_holds_the_parameter_not_the_value(
+    target: Path, scored_env: None, capsys
+) -> None:
+    code = analyses.main(
+        [
+            "player_last_10_games",
+            "--sql",
+            "--var",
+            "player=Royce O'Neale",
+            "--target-path",
+            str(target),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[1] == '--   $player = "Royce O\'Neale"'
+    assert "cast($player as TEXT)" in out
+    assert "Neale" not in "\n".join(out.splitlines()[2:])
+
+
+def test_a_season_var_picks_that_season_once(run) -> None:
+    """The chosen season is one row whether it is given or the default (a given season used to
+    be repeated once per row of the table it was selected from, multiplying every count)."""
+    latest = run("teams_allowing_most_paint_attempts")
+    assert run("teams_allowing_most_paint_attempts", season=latest[0]["season"]) == latest
+    assert {r["games"] for r in latest} == {82}
+    health = run("feature_health_over_season", feature="points_avg_last_10")
+    assert (
+        run("feature_health_over_season", feature="points_avg_last_10", season="2024-25") == health
+    )
+
+
+def test_dbt_compiles_the_analyses_on_a_read_only_connection(
+    scored: Path, target: Path, scored_env: None
+) -> None:
+    """Even a template of the project's own that ran a query while compiling could not write:
+    the runner compiles on the read-only twin of the DuckDB output (profiles/profiles.yml)."""
+    from pipeline.dbt import invoke
+
+    before = _tables(scored)
+    inline = "{{ run_query('create table main.injected as select 1 as x') }} select 1 as y"
+    with contextlib.redirect_stdout(io.StringIO()):
+        read_only = analyses.READ_ONLY_TARGETS["duckdb"]
+        args = ["show", "--inline", inline, "--target", read_only, "--target-path", str(target)]
+        result = invoke([*args, "--quiet"])
+    assert not result.success
+    assert 'Cannot execute statement of type "CREATE"' in str(result.exception)
+    assert "read-only mode" in str(result.exception)
+    assert _tables(scored) == before

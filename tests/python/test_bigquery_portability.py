@@ -63,18 +63,21 @@ def test_every_model_compiles_for_bigquery_and_is_valid_googlesql(parsed, tmp_pa
 
 
 def test_analyses_compile_to_googlesql_with_their_vars_set(parsed, tmp_path):
-    """The var branches (a chosen night, a player id, a date bound, one feature) too."""
+    """The var branches (a chosen night, a player, a date bound, one feature) too: the runner
+    names the vars it binds, and each is an @parameter of the type its analysis declares."""
     manifest = bq.compile_for_bigquery(
         target_path=tmp_path / "bigquery",
         manifest=parsed,
         vars={
             **bq.COMPILE_VARS,
-            "game_date": "2025-01-10",
-            "model_name": "xgboost",
-            "player": "1628369",
-            "through_date": "2025-01-01",
-            "season": "2024-25",
-            "feature": "usage_rate_avg_last_10",
+            "analysis_params": [
+                "game_date",
+                "model_name",
+                "player",
+                "through_date",
+                "season",
+                "feature",
+            ],
         },
         indirect_selection="empty",
     )
@@ -86,9 +89,20 @@ def test_analyses_compile_to_googlesql_with_their_vars_set(parsed, tmp_path):
     sql = {
         n["name"]: n["compiled_code"] for n in nodes.values() if n["resource_type"] == "analysis"
     }
-    assert "cast('2025-01-10' as date)" in sql["tonights_edges"]
-    assert "player_id = cast('1628369' as bigint)" in sql["player_last_10_games"]
+    assert "cast(@game_date as date)" in sql["tonights_edges"]
+    assert "model_name = cast(@model_name as string)" in sql["tonights_edges"]
+    assert "player_id as string) = cast(@player as string)" in sql["player_last_10_games"]
+    assert "player_games.game_date <= cast(@through_date as date)" in sql["player_last_10_games"]
     assert "current_date('America/New_York')" in sql["tonights_edges"]
+    # A value handed to dbt itself would be rendered as a template: the analyses refuse it.
+    with pytest.raises(bq.CheckError, match="var player of the analyses is a query parameter"):
+        bq.compile_for_bigquery(
+            target_path=tmp_path / "bigquery-direct",
+            manifest=parsed,
+            select="player_last_10_games",
+            vars={**bq.COMPILE_VARS, "player": "Jalen Brunson"},
+            indirect_selection="empty",
+        )
 
 
 @pytest.mark.parametrize(
