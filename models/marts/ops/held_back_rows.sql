@@ -21,15 +21,17 @@ player_rows as (
         held.source_landed_path as landed_path,
         held.source_fetched_at as fetched_at,
         held.row_number_in_payload,
-        'game ' || coalesce(held.game_id, '?') || ' player '
-            || coalesce(cast(held.player_id as {{ dbt.type_string() }}), '?') as record_key,
+        concat(
+            'game ', coalesce(held.game_id, '?'),
+            ' player ', coalesce(cast(held.player_id as {{ dbt.type_string() }}), '?')
+        ) as record_key,
         held.row_problem,
         served.source_landed_path as replaced_by_landed_path
     from {{ ref('base_nba_stats__player_game_logs') }} as held
     left join {{ ref('stg_nba_stats__player_game_logs') }} as served
         on held.game_id = served.game_id
             and held.player_id = served.player_id
-            and served.source_fetched_at > held.source_fetched_at
+            and held.source_fetched_at < served.source_fetched_at
     where held.row_problem is not null
 ),
 
@@ -39,15 +41,17 @@ team_rows as (
         held.source_landed_path as landed_path,
         held.source_fetched_at as fetched_at,
         held.row_number_in_payload,
-        'game ' || coalesce(held.game_id, '?') || ' team '
-            || coalesce(cast(held.team_id as {{ dbt.type_string() }}), '?') as record_key,
+        concat(
+            'game ', coalesce(held.game_id, '?'),
+            ' team ', coalesce(cast(held.team_id as {{ dbt.type_string() }}), '?')
+        ) as record_key,
         held.row_problem,
         served.source_landed_path as replaced_by_landed_path
     from {{ ref('base_nba_stats__team_game_logs') }} as held
     left join {{ ref('stg_nba_stats__team_game_logs') }} as served
         on held.game_id = served.game_id
             and held.team_id = served.team_id
-            and served.source_fetched_at > held.source_fetched_at
+            and held.source_fetched_at < served.source_fetched_at
     where held.row_problem is not null
 ),
 
@@ -78,14 +82,16 @@ pickem_rows as (
         held.source_landed_path as landed_path,
         held.source_fetched_at as fetched_at,
         held.row_number_in_payload,
-        'file ' || held.request_key || ' ' || coalesce(held.bookmaker, '?') || ' '
-            || coalesce(held.player, '?') || ' ' || coalesce(held.side, '?') as record_key,
+        concat(
+            'file ', held.request_key, ' ', coalesce(held.bookmaker, '?'),
+            ' ', coalesce(held.player, '?'), ' ', coalesce(held.side, '?')
+        ) as record_key,
         held.row_problem,
         latest.landed_path as replaced_by_landed_path
     from {{ ref('base_pickem_lines__player_props') }} as held
     left join latest_pickem_landings as latest
         on held.request_key = latest.request_key
-            and latest.fetched_at > held.source_fetched_at
+            and held.source_fetched_at < latest.fetched_at
     where held.row_problem is not null
 ),
 

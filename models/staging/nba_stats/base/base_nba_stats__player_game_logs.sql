@@ -62,7 +62,7 @@ typed as (
             as did_not_play,
         {{ dbt.safe_cast("game_date", "date") }} as game_date,
         {%- for sent, typed in sent_as %}
-        {{ sent }} as sent_{{ sent }},
+            {{ sent }} as sent_{{ sent }},
         {%- endfor %}
         row_number_in_payload,
         landed_path as source_landed_path,
@@ -81,7 +81,7 @@ listed as (
 
 select
     {%- for column in columns %}
-    {{ column }},
+        {{ column }},
     {%- endfor %}
     {{ row_problems(
         unreadable_value_checks(sent_as)
