@@ -11,6 +11,13 @@
     not_inventoried           loaded or quarantined, never listed (a raw row written by something
                               other than the loader, or a warehouse loaded before the inventory
                               existed: the next `ingest load` lists it)
+
+  Rows, not only files: for the entities whose every landed file is parsed on its own (the
+  stats.nba.com game logs and play-by-play, the pick'em files, The Odds API event odds),
+  parsed_rows counts what staging parsed out of the file and held_back_rows how many of those
+  staging holds back (ops.held_back_rows). A loaded file that parsed to nothing is visible,
+  and a warning names it (an empty re-scrape is one, and legitimate). NULL for entities
+  parsed latest-fetch-only.
 -#}
 
 with
@@ -25,6 +32,47 @@ quarantine as (
 
 loaded_rows as (
     select * from {{ ref('stg_raw_layer__loaded_files') }}
+),
+
+rows_per_file as (
+    {#- (base model, whether it holds rows back) -#}
+    {%- for model, holds_back in [
+        ('base_nba_stats__player_game_logs', true),
+        ('base_nba_stats__team_game_logs', true),
+        ('base_nba_stats__play_by_play_shots', false),
+        ('base_pickem_lines__player_props', true),
+        ('base_odds_api__market_outcomes', false)
+    ] %}
+        select
+            landed_path,
+            count(*) as parsed_rows,
+            sum(case when has_problem then 1 else 0 end) as held_back_rows
+        from (
+            select
+                source_landed_path as landed_path,
+                {{ 'row_problem is not null' if holds_back else 'false' }} as has_problem
+            from {{ ref(model) }}
+        ) as parsed
+        group by landed_path
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+),
+
+-- Entities whose files are each parsed on their own, so a file without parsed rows has none.
+parsed_entities as (
+    select 'nba_stats' as source, 'player_game_logs' as entity
+    union all
+    select 'nba_stats', 'team_game_logs'
+    union all
+    select 'nba_stats', 'play_by_play'
+    union all
+    select 'pickem_lines', 'player_props'
+    union all
+    select 'odds_api', 'player_props'
+    union all
+    select 'odds_api', 'game_lines'
 ),
 
 loaded as (
@@ -68,7 +116,10 @@ joined as (
         loaded.raw_table,
         loaded.loaded_sha256,
         quarantine.reason as quarantine_reason,
-        quarantine.quarantined_at
+        quarantine.quarantined_at,
+        parsed_entities.source is not null as is_parsed_per_file,
+        rows_per_file.parsed_rows,
+        rows_per_file.held_back_rows
     from paths
     left join inventory
         on paths.landed_path = inventory.landed_path
@@ -76,6 +127,13 @@ joined as (
         on paths.landed_path = loaded.landed_path
     left join quarantine
         on paths.landed_path = quarantine.landed_path
+    left join rows_per_file
+        on paths.landed_path = rows_per_file.landed_path
+    left join parsed_entities
+        on
+            coalesce(inventory.source, loaded.source, quarantine.source) = parsed_entities.source
+            and coalesce(inventory.entity, loaded.entity, quarantine.entity)
+            = parsed_entities.entity
 )
 
 select
@@ -93,6 +151,12 @@ select
     loaded_sha256,
     quarantine_reason,
     quarantined_at,
+    case
+        when is_loaded and is_parsed_per_file then coalesce(parsed_rows, 0)
+    end as parsed_rows,
+    case
+        when is_loaded and is_parsed_per_file then coalesce(held_back_rows, 0)
+    end as held_back_rows,
     case
         when not is_inventoried then 'not_inventoried'
         when loaded_copies > 1 then 'loaded_more_than_once'
