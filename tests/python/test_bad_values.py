@@ -356,3 +356,49 @@ def test_predictions_whose_edge_or_pick_disagree_with_their_numbers_fail_by_name
         "stg_ml_predictions_recommendation_follows_the_edge",
     }
     assert "Got 1 result" in tested.stdout
+
+
+def test_a_play_by_play_refetch_with_an_unreadable_shot_is_held_back_whole(
+    tmp_path: Path,
+) -> None:
+    """The real cdn play-by-play of 0022000001 (GSW @ BKN, 2020-12-22), then a re-fetch in
+    which one field goal's period reads 'x'. A game's shots come whole from one fetch, so the
+    whole re-fetch is held back and the first fetch's 191 shots are served; one test names it."""
+    import gzip
+    import json
+
+    from ingest.sources import nba_cdn
+
+    real = gzip.decompress(
+        (corpus.REPO / "tests/fixtures/nba_cdn/playbyplay_0022000001.json.gz").read_bytes()
+    )
+    document = json.loads(real)
+    [first_shot] = [a for a in document["game"]["actions"] if a["actionType"] in ("2pt", "3pt")][:1]
+    first_shot["period"] = "x"
+    zone = LandingZone(tmp_path / "landing")
+    paths = []
+    for hours, data in ((0, real), (1, corpus.dump(document))):
+        landed = zone.land(
+            nba_cdn.SOURCE,
+            nba_cdn.PLAY_BY_PLAY,
+            nba_cdn.request_key("0022000001"),
+            data,
+            origin="test:bad_values/cdn",
+            fetched_at=corpus.FIRST_FETCH + hours * HOUR,
+        )
+        paths.append(landed.path)
+    loaded = ingest(tmp_path, "load")
+    assert loaded.returncode == 0
+    built = dbt(tmp_path, "build", ["+held_back_rows"], *ONE_NODE_PER_TEST)
+    assert built.returncode == 1
+    assert failing(built.stdout) == {"no_unreplaced_held_back_rows__stg_nba_cdn__shots"}
+    night = Night(tmp_path, {})
+    served = night.query(
+        "select source_landed_path, count(*) from staging.stg_nba_cdn__shots group by 1"
+    )
+    assert served == [(paths[0], 191)]
+    held = night.query("select landed_path, record_key, row_problem from ops.held_back_rows")
+    event = first_shot["actionNumber"]
+    assert held == [
+        (paths[1], f"game 0022000001 event {event}", "period unreadable: x; period missing")
+    ]

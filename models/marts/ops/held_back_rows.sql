@@ -2,7 +2,8 @@
   One row per parsed payload row that staging held back, with why and the file it came
   from: a value sent but unreadable (points 'abc'), a required value missing, box-score
   arithmetic that does not add up, a game dated outside its season, a player-game listed
-  twice in one payload with different numbers, a line that is not a number. The checks are
+  twice in one payload with different numbers, a line that is not a number, a shot without
+  a readable period, clock or side (its whole fetch of the game is held back). The checks are
   the base models' row_problem; staging keeps only rows without one, so a bad value never
   stops the build or reaches a mart, and the rest of the night's data builds.
 
@@ -55,6 +56,44 @@ team_rows as (
     where held.row_problem is not null
 ),
 
+-- A game's play-by-play is served whole from one fetch of each feed: a later readable fetch
+-- of the game replaces a held-back shot.
+{%- for staging_model, base_model, event_column in [
+    ('stg_nba_stats__play_by_play_shots', 'base_nba_stats__play_by_play_shots', 'event_num'),
+    ('stg_nba_cdn__shots', 'base_nba_cdn__shots', 'action_number'),
+    ('stg_bigdataball__shots', 'base_bigdataball__shots', 'play_id')
+] %}
+
+    {{ staging_model }}_served as (
+        select
+            game_id,
+            max(source_landed_path) as landed_path,
+            max(source_fetched_at) as fetched_at
+        from {{ ref(staging_model) }}
+        group by game_id
+    ),
+
+    {{ staging_model }}_held as (
+        select
+            '{{ staging_model }}' as staging_model,
+            held.source_landed_path as landed_path,
+            held.source_fetched_at as fetched_at,
+            held.row_number_in_payload,
+            concat(
+                'game ', coalesce(held.game_id, '?'),
+                ' event ', coalesce(cast(held.{{ event_column }} as {{ dbt.type_string() }}), '?')
+            ) as record_key,
+            held.row_problem,
+            served.landed_path as replaced_by_landed_path
+        from {{ ref(base_model) }} as held
+        left join {{ staging_model }}_served as served
+            on
+                held.game_id = served.game_id
+                and held.source_fetched_at < served.fetched_at
+        where held.row_problem is not null
+    ),
+{%- endfor %}
+
 -- A pick'em file is served whole from its latest landing, so a later landing of the same
 -- file name replaces every row of an earlier one.
 latest_pickem_landings as (
@@ -99,6 +138,12 @@ held_back as (
     select * from player_rows
     union all
     select * from team_rows
+    union all
+    select * from stg_nba_stats__play_by_play_shots_held
+    union all
+    select * from stg_nba_cdn__shots_held
+    union all
+    select * from stg_bigdataball__shots_held
     union all
     select * from pickem_rows
 )

@@ -13,12 +13,24 @@
                               existed: the next `ingest load` lists it)
 
   Rows, not only files: for the entities whose every landed file is parsed on its own (the
-  stats.nba.com game logs and play-by-play, the pick'em files, The Odds API event odds),
+  stats.nba.com game logs, the three play-by-play feeds, the pick'em files, The Odds API event
+  odds),
   parsed_rows counts what staging parsed out of the file and held_back_rows how many of those
   staging holds back (ops.held_back_rows). A loaded file that parsed to nothing is visible,
   and a warning names it (an empty re-scrape is one, and legitimate). NULL for entities
   parsed latest-fetch-only.
 -#}
+
+{#- The base models that parse each landed file on its own, and the entities they parse. -#}
+{%- set file_parsers = [
+    ('base_nba_stats__player_game_logs', [('nba_stats', 'player_game_logs')]),
+    ('base_nba_stats__team_game_logs', [('nba_stats', 'team_game_logs')]),
+    ('base_nba_stats__play_by_play_shots', [('nba_stats', 'play_by_play')]),
+    ('base_nba_cdn__shots', [('nba_cdn', 'play_by_play')]),
+    ('base_bigdataball__shots', [('bigdataball', 'play_by_play')]),
+    ('base_pickem_lines__player_props', [('pickem_lines', 'player_props')]),
+    ('base_odds_api__market_outcomes', [('odds_api', 'player_props'), ('odds_api', 'game_lines')])
+] -%}
 
 with
 
@@ -35,14 +47,7 @@ loaded_rows as (
 ),
 
 rows_per_file as (
-    {#- (base model, whether it holds rows back) -#}
-    {%- for model, holds_back in [
-        ('base_nba_stats__player_game_logs', true),
-        ('base_nba_stats__team_game_logs', true),
-        ('base_nba_stats__play_by_play_shots', false),
-        ('base_pickem_lines__player_props', true),
-        ('base_odds_api__market_outcomes', false)
-    ] %}
+    {%- for model, entities in file_parsers %}
         select
             landed_path,
             count(*) as parsed_rows,
@@ -50,7 +55,8 @@ rows_per_file as (
         from (
             select
                 source_landed_path as landed_path,
-                {{ 'row_problem is not null' if holds_back else 'false' }} as has_problem
+                {#- The Odds API's outcomes hold nothing back. -#}
+                {{ 'false' if 'odds_api' in model else 'row_problem is not null' }} as has_problem
             from {{ ref(model) }}
         ) as parsed
         group by landed_path
@@ -62,17 +68,17 @@ rows_per_file as (
 
 -- Entities whose files are each parsed on their own, so a file without parsed rows has none.
 parsed_entities as (
-    select 'nba_stats' as source, 'player_game_logs' as entity
-    union all
-    select 'nba_stats', 'team_game_logs'
-    union all
-    select 'nba_stats', 'play_by_play'
-    union all
-    select 'pickem_lines', 'player_props'
-    union all
-    select 'odds_api', 'player_props'
-    union all
-    select 'odds_api', 'game_lines'
+    {%- for model, entities in file_parsers %}
+        {%- set outer_last = loop.last %}
+        {%- for source, entity in entities %}
+            select
+                '{{ source }}' as source,
+                '{{ entity }}' as entity
+            {%- if not (outer_last and loop.last) %}
+                union all
+            {%- endif %}
+        {%- endfor %}
+    {%- endfor %}
 ),
 
 loaded as (

@@ -20,7 +20,8 @@
 
   The events are unnested and read once per landed payload in
   base_nba_stats__play_by_play_shots; this model keeps the latest fetch of each game whole
-  (dense_rank: every event of that fetch). A fetch without any field goal cannot win.
+  (dense_rank: every event of that fetch). A fetch without any field goal cannot win, nor can
+  one with a shot staging cannot read.
 -#}
 
 with
@@ -33,6 +34,14 @@ ranked as (
             order by source_fetched_at desc, source_landed_path desc
         ) as fetch_rank
     from {{ ref('base_nba_stats__play_by_play_shots') }}
+    -- A fetch with any shot held back (row_problem; ops.held_back_rows) cannot win: a game's
+    -- shots come whole from one fetch, so the previous readable fetch stands, or the other
+    -- play-by-play feed (shot zones choose a feed per game).
+    where source_landed_path not in (
+        select source_landed_path
+        from {{ ref('base_nba_stats__play_by_play_shots') }}
+        where row_problem is not null
+    )
 )
 
 select
