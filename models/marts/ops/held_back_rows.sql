@@ -3,7 +3,8 @@
   from: a value sent but unreadable (points 'abc'), a required value missing, box-score
   arithmetic that does not add up, a game dated outside its season, a player-game listed
   twice in one payload with different numbers, a line that is not a number, a shot without
-  a readable period, clock or side (its whole fetch of the game is held back). The checks are
+  a readable period, clock or side (its whole fetch of the game is held back), a schedule
+  row without a readable date or status. The checks are
   the base models' row_problem; staging keeps only rows without one, so a bad value never
   stops the build or reaches a mart, and the rest of the night's data builds.
 
@@ -94,6 +95,23 @@ team_rows as (
     ),
 {%- endfor %}
 
+schedule_rows as (
+    select
+        'stg_nba_schedule__games' as staging_model,
+        held.source_landed_path as landed_path,
+        held.source_fetched_at as fetched_at,
+        held.row_number_in_payload,
+        concat('game ', coalesce(held.game_id, '?')) as record_key,
+        held.row_problem,
+        served.source_landed_path as replaced_by_landed_path
+    from {{ ref('base_nba_schedule__games') }} as held
+    left join {{ ref('stg_nba_schedule__games') }} as served
+        on
+            held.game_id = served.game_id
+            and held.source_fetched_at < served.source_fetched_at
+    where held.row_problem is not null
+),
+
 -- A pick'em file is served whole from its latest landing, so a later landing of the same
 -- file name replaces every row of an earlier one.
 latest_pickem_landings as (
@@ -144,6 +162,8 @@ held_back as (
     select * from stg_nba_cdn__shots_held
     union all
     select * from stg_bigdataball__shots_held
+    union all
+    select * from schedule_rows
     union all
     select * from pickem_rows
 )

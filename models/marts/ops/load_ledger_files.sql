@@ -28,6 +28,7 @@
     ('base_nba_stats__play_by_play_shots', [('nba_stats', 'play_by_play')]),
     ('base_nba_cdn__shots', [('nba_cdn', 'play_by_play')]),
     ('base_bigdataball__shots', [('bigdataball', 'play_by_play')]),
+    ('base_nba_schedule__games', [('nba_schedule', 'league_schedule')]),
     ('base_pickem_lines__player_props', [('pickem_lines', 'player_props')]),
     ('base_odds_api__market_outcomes', [('odds_api', 'player_props'), ('odds_api', 'game_lines')])
 ] -%}

@@ -13,24 +13,23 @@
 
 with
 
-readable as (
-    select *
+held_back_fetches as (
+    select distinct source_landed_path
     from {{ ref('base_nba_cdn__shots') }}
-    where source_landed_path not in (
-        select source_landed_path
-        from {{ ref('base_nba_cdn__shots') }}
-        where row_problem is not null
-    )
+    where row_problem is not null
 ),
 
 ranked as (
     select
-        *,
+        shots.*,
         dense_rank() over (
-            partition by game_id
-            order by source_fetched_at desc, source_landed_path desc
+            partition by shots.game_id
+            order by shots.source_fetched_at desc, shots.source_landed_path desc
         ) as fetch_rank
-    from readable
+    from {{ ref('base_nba_cdn__shots') }} as shots
+    left join held_back_fetches
+        on shots.source_landed_path = held_back_fetches.source_landed_path
+    where held_back_fetches.source_landed_path is null
 )
 
 select

@@ -123,11 +123,13 @@ shots as (
         end as {{ dbt.type_float() }}) as zone_distance_ft,
         is_made and {{ regex_matches('shot_description', ' AST[)]') }} as is_assisted,
         case when is_made then player2_id end as assist_player_id,
-        case when is_made then {{ regex_capture('shot_description', '[(]([^()]+) [0-9]+ AST[)]') }} end
-            as assist_player_text,
+        case
+            when is_made then {{ regex_capture('shot_description', '[(]([^()]+) [0-9]+ AST[)]') }}
+        end as assist_player_text,
         case when not is_made then player3_id end as blocked_by_player_id,
-        case when not is_made then {{ regex_capture('opposing_description', '^(.+) BLOCK [(]') }} end
-            as blocked_by_text,
+        case
+            when not is_made then {{ regex_capture('opposing_description', '^(.+) BLOCK [(]') }}
+        end as blocked_by_text,
         row_number_in_payload,
         {{ row_problems(unreadable_value_checks(sent_as)) }} as unreadable_values,
         landed_path as source_landed_path,
