@@ -234,6 +234,9 @@ def test_the_ledger_reads_every_raw_table_the_loader_writes(tiny: Warehouse) -> 
         "base_nba_stats__player_game_logs",
         "base_nba_stats__team_game_logs",
         "base_nba_stats__play_by_play_shots",
+        "base_nba_cdn__shots",
+        "base_bigdataball__shots",
+        "base_nba_schedule__games",
         "base_pickem_lines__player_props",
         "base_odds_api__market_outcomes",
     }

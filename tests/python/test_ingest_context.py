@@ -98,7 +98,8 @@ def test_historical_props_land_exact_bytes_and_never_the_key(
         assert SECRET not in json.dumps(manifest)
     assert SECRET not in caplog.text
 
-    result = load(landing_root=tmp_path, db_path=tmp_path / "db.duckdb")
+    # The warehouse outside the landing root: anything under it is a landed file or a stray.
+    result = load(landing_root=tmp_path, db_path=tmp_path.with_name(f"{tmp_path.name}.duckdb"))
     assert result.quarantined == 0
     assert result.loaded_by_table == {"raw.odds_api__events": 1, "raw.odds_api__player_props": 1}
 
