@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ from ingest.load import duckdb_path
 from ml import __main__ as ml_cli
 from pipeline import dryrun, progress
 from pipeline.dbt import run_dbt
-from pipeline.summary import print_summary, run_query
+from pipeline.summary import held_back_digest, print_summary, run_query
 
 log = logging.getLogger("pipeline")
 
@@ -132,7 +133,7 @@ def build(args: argparse.Namespace, extra: list[str], dry_run: bool) -> int:
     full_refresh = ["--full-refresh"] if args.full_refresh else []
     quiet_log = list(NIGHTLY_LOG) if args.nightly and not getattr(args, "verbose", False) else []
     dbt_args = ["build", *_selection(args), *quiet_log, *full_refresh, *passthrough]
-    return 0 if run_dbt(dbt_args) else 1
+    return _dbt(dbt_args)
 
 
 # --- run: every step in order -----------------------------------------------------------
@@ -150,7 +151,13 @@ def _land_args(args: argparse.Namespace) -> list[str] | None:
 
 
 def _dbt(dbt_args: list[str]) -> int:
-    return 0 if run_dbt(dbt_args) else 1
+    """dbt, then, when it failed, the held-back rows behind a failing test, by file."""
+    if run_dbt(dbt_args):
+        return 0
+    if (os.environ.get("DBT_TARGET") or "duckdb") == "duckdb":
+        for line in held_back_digest(Path(duckdb_path())):
+            print(line)
+    return 1
 
 
 def run(args: argparse.Namespace, root: str | None, dry_run: bool) -> int:

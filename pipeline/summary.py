@@ -62,6 +62,36 @@ def mart_counts(database: Path) -> list[tuple[str, str, int]]:
         return counts
 
 
+def held_back_digest(database: Path, limit: int = 10) -> list[str]:
+    """Lines naming the rows staging holds back that no later fetch has replaced yet (the
+    files a failing `no_unreplaced_held_back_rows__*` test is about), and what to do; empty
+    when there are none or the warehouse has no ops.held_back_rows yet."""
+    if not database.exists():
+        return []
+    try:
+        with duckdb.connect(str(database)) as con:
+            rows = con.execute(
+                "select staging_model, landed_path, record_key, row_problem "
+                "from ops.held_back_rows where not is_replaced "
+                "order by staging_model, landed_path, row_number_in_payload"
+            ).fetchall()
+    except duckdb.Error:
+        return []
+    if not rows:
+        return []
+    lines = [f"{len(rows)} row(s) held back by staging and not replaced (ops.held_back_rows):"]
+    lines += [f"  {model}  {path}  {key}: {problem}" for model, path, key, problem in rows[:limit]]
+    if len(rows) > limit:
+        lines.append(f"  ... and {len(rows) - limit} more")
+    files = sorted({path for _, path, _, _ in rows})
+    lines.append(
+        "Fetch them again (a later readable fetch replaces them), or set the file(s) aside: "
+        f"nba-props set-aside {' '.join(files[:3])}{' ...' if len(files) > 3 else ''} "
+        "--reason '...'  (README, When data goes wrong)"
+    )
+    return lines
+
+
 def print_summary(database: Path, timings: dict[str, float]) -> None:
     print()
     print(f"Warehouse (DuckDB): {database.resolve()}")

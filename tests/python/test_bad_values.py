@@ -223,6 +223,25 @@ def test_bad_values_are_held_back_and_named_not_a_crashed_build(
     )
 
 
+def test_a_failing_build_names_the_held_back_files_and_what_to_do(
+    bad: tuple[Night, int, str],
+) -> None:
+    from pipeline.summary import held_back_digest
+
+    night, _, _ = bad
+    lines = held_back_digest(night.root / "warehouse.duckdb")
+    assert lines[0] == "6 row(s) held back by staging and not replaced (ops.held_back_rows):"
+    log_path, lines_path = night.paths["bad_log"], night.paths["bad_lines"]
+    assert (
+        f"  stg_nba_stats__player_game_logs  {log_path}  game 0022400061 player {corpus.HART}: "
+        "pts unreadable: abc; points missing"
+    ) in lines
+    assert lines[-1].startswith(
+        f"Fetch them again (a later readable fetch replaces them), or set the file(s) aside: "
+        f"nba-props set-aside {' '.join(sorted([log_path, lines_path]))} --reason"
+    )
+
+
 def test_the_rest_of_the_night_builds_from_what_is_readable(
     bad: tuple[Night, int, str], clean: Night
 ) -> None:
