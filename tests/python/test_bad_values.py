@@ -421,3 +421,58 @@ def test_a_play_by_play_refetch_with_an_unreadable_shot_is_held_back_whole(
     assert held == [
         (paths[1], f"game 0022000001 event {event}", "period unreadable: x; period missing")
     ]
+
+
+def test_an_odds_snapshot_with_an_unreadable_line_is_held_back_and_named(
+    tmp_path: Path,
+) -> None:
+    """The Odds API's real historical player-points snapshot of MEM @ NOP (2025-03-09), then a
+    later snapshot of the same event in which FanDuel's first line (Jaylen Wells, Over 11.5)
+    reads 'abc'. The outcome is held back; every other line of the later snapshot is served."""
+    import json
+
+    from ingest.sources import odds_api
+
+    path = corpus.RESTRICTED / "oddsa_player_props_his" / "raw_d894c998.json"
+    if not path.is_file():
+        pytest.skip(f"restricted sample {path} is absent (only the project workspace has it)")
+    real = path.read_bytes()
+    document = json.loads(real)
+    event = document["data"]["id"]
+    outcome = document["data"]["bookmakers"][0]["markets"][0]["outcomes"][0]
+    outcome["point"] = "abc"
+    zone = LandingZone(tmp_path / "landing")
+    key = f"event_{event}_{odds_api.PLAYER_PROPS}"
+    paths = [
+        zone.land(
+            odds_api.SOURCE,
+            odds_api.PLAYER_PROPS,
+            key,
+            data,
+            origin="test:bad_values/odds",
+            fetched_at=corpus.FIRST_FETCH + hours * HOUR,
+        ).path
+        for hours, data in ((0, real), (1, corpus.dump(document)))
+    ]
+    assert ingest(tmp_path, "load").returncode == 0
+    selected = ["+held_back_rows", "stg_odds_api__player_points"]
+    built = dbt(tmp_path, "build", selected, *ONE_NODE_PER_TEST)
+    assert built.returncode == 1
+    assert failing(built.stdout) == {"no_unreplaced_held_back_rows__stg_odds_api__player_points"}
+    night = Night(tmp_path, {})
+    held = night.query("select landed_path, row_problem, is_replaced from ops.held_back_rows")
+    assert held == [(paths[1], "point unreadable: abc; point missing", False)]
+    per_file = dict(
+        night.query(
+            "select source_landed_path, count(*) from staging.stg_odds_api__player_points "
+            "group by source_landed_path"
+        )
+    )
+    # The later snapshot is served (latest snapshot per book and player), the held-back
+    # outcome left out: Wells's FanDuel line stands on its Under.
+    assert set(per_file) == {paths[1]}
+    wells = night.query(
+        "select over_line, under_line from staging.stg_odds_api__player_points "
+        "where book_key = 'fanduel' and player_name = 'Jaylen Wells'"
+    )
+    assert wells == [(None, 11.5)]

@@ -112,6 +112,47 @@ schedule_rows as (
     where held.row_problem is not null
 ),
 
+-- An event's odds are fetched whole per snapshot: a later snapshot of the event without a
+-- held-back outcome replaces one with.
+odds_landings as (
+    select
+        raw_table,
+        event_id,
+        source_landed_path as landed_path,
+        max(source_fetched_at) as fetched_at,
+        max(case when row_problem is not null then 1 else 0 end) = 0 as is_readable
+    from {{ ref('base_odds_api__market_outcomes') }}
+    group by raw_table, event_id, source_landed_path
+),
+
+odds_rows as (
+    select
+        concat('stg_odds_api__', case held.raw_table
+            when 'player_props' then 'player_points' else held.raw_table
+        end) as staging_model,
+        held.source_landed_path as landed_path,
+        held.source_fetched_at as fetched_at,
+        held.book_position * 1000000 + held.market_position * 1000 + held.outcome_position
+            as row_number_in_payload,
+        concat(
+            'event ', coalesce(held.event_id, '?'), ' ', coalesce(held.book_key, '?'), ' ',
+            coalesce(held.market_key, '?'), ' ', coalesce(held.outcome_name, '?'), ' ',
+            coalesce(held.outcome_description, '')
+        ) as record_key,
+        held.row_problem,
+        (
+            select max(later.landed_path) as landed_path
+            from odds_landings as later
+            where
+                later.raw_table = held.raw_table
+                and later.event_id = held.event_id
+                and later.is_readable
+                and later.fetched_at > held.source_fetched_at
+        ) as replaced_by_landed_path
+    from {{ ref('base_odds_api__market_outcomes') }} as held
+    where held.row_problem is not null
+),
+
 -- A pick'em file is served whole from its latest landing, so a later landing of the same
 -- file name replaces every row of an earlier one.
 latest_pickem_landings as (
@@ -164,6 +205,8 @@ held_back as (
     select * from stg_bigdataball__shots_held
     union all
     select * from schedule_rows
+    union all
+    select * from odds_rows
     union all
     select * from pickem_rows
 )

@@ -56,8 +56,7 @@ rows_per_file as (
         from (
             select
                 source_landed_path as landed_path,
-                {#- The Odds API's outcomes hold nothing back. -#}
-                {{ 'false' if 'odds_api' in model else 'row_problem is not null' }} as has_problem
+                row_problem is not null as has_problem
             from {{ ref(model) }}
         ) as parsed
         group by landed_path

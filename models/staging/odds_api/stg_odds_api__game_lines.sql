@@ -23,6 +23,8 @@ outcomes as (
         price
     from {{ ref('base_odds_api__market_outcomes') }}
     where raw_table = 'game_lines' and market_key in ('spreads', 'totals')
+        -- Held back (ops.held_back_rows): an outcome whose values cannot be read.
+        and row_problem is null
 ),
 
 per_book as (

@@ -26,6 +26,8 @@ outcomes as (
         price
     from {{ ref('base_odds_api__market_outcomes') }}
     where raw_table = 'player_props' and market_key = 'player_points'
+        -- Held back (ops.held_back_rows): an outcome whose values cannot be read.
+        and row_problem is null
 ),
 
 per_player as (
