@@ -22,7 +22,7 @@ import duckdb
 
 from ingest.landing import LandingZone
 from ingest.load import QUARANTINE_TABLE, _ident, duckdb_path, raw_schema
-from ingest.set_aside import set_aside_duckdb
+from ingest.set_aside import set_aside_bigquery, set_aside_duckdb
 
 log = logging.getLogger("ingest")
 COMMANDS = ("quarantine", "set-aside")
@@ -59,6 +59,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--target", choices=TARGETS, default=None, help="default: $DBT_TARGET")
     p.add_argument("--duckdb-path", default=None, help="default: $NBA_DUCKDB_PATH")
     p.add_argument("--schema", default=None, help="default: $NBA_RAW_SCHEMA or raw")
+    p.add_argument("--bq-project", default=None, help="default: $BQ_PROJECT")
+    p.add_argument("--bq-location", default=None, help="default: $BQ_LOCATION or US")
 
 
 def _select(schema_table: str) -> str:
@@ -120,23 +122,33 @@ def listing(
 
 def set_aside(args: argparse.Namespace) -> int:
     target = args.target or os.environ.get("DBT_TARGET") or "duckdb"
-    if target != "duckdb":
-        log.error(
-            "set-aside works on the duckdb target only so far; on BigQuery delete the raw "
-            "row and insert the quarantine row by hand (README, When data goes wrong)"
-        )
-        return 2
+    schema = args.schema or raw_schema()
     try:
-        done = set_aside_duckdb(
-            args.duckdb_path or duckdb_path(), args.schema or raw_schema(), args.paths, args.reason
-        )
-    except ValueError as err:  # SetAsideError, or a schema that is not an identifier
+        if target == "bigquery":
+            from ingest import load_bigquery as bq
+
+            project = args.bq_project or os.environ.get("BQ_PROJECT")
+            if not project:
+                log.error("the bigquery target needs a project: set BQ_PROJECT or --bq-project")
+                return 2
+            location = args.bq_location or os.environ.get("BQ_LOCATION") or "US"
+            client = bq.make_client(project, location)
+            done = set_aside_bigquery(client, project, schema, location, args.paths, args.reason)
+        elif target == "duckdb":
+            done = set_aside_duckdb(
+                args.duckdb_path or duckdb_path(), schema, args.paths, args.reason
+            )
+        else:
+            log.error("unknown target %r (from $DBT_TARGET?): use one of %s", target, TARGETS)
+            return 2
+    except ValueError as err:  # SetAsideError, or a name that is not an identifier
         log.error("%s", err)
         return 2
     for item in done:
+        rows = f"{item.parsed_rows} parsed row(s) removed, " if item.parsed_rows >= 0 else ""
         print(
-            f"set aside {item.landed_path} ({item.raw_table}): {item.parsed_rows} parsed "
-            f"row(s) removed, {len(item.games)} game(s) to rebuild"
+            f"set aside {item.landed_path} ({item.raw_table}): {rows}"
+            f"{len(item.games)} game(s) to rebuild"
         )
     print("next: nba-props build (or dbt build) serves what is left")
     return 0

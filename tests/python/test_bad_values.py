@@ -297,6 +297,26 @@ def test_set_aside_returns_the_warehouse_to_one_that_never_saw_the_files(
     night = _copy(bad[0], tmp_path)
     bad_paths = [night.paths["bad_log"], night.paths["bad_lines"]]
     landed_bytes = {p: (night.root / "landing" / p).read_bytes() for p in bad_paths}
+    # A prediction the ML step wrote for one of the games: its own table, never touched.
+    prediction = (
+        "mean_v1_test",
+        "mean",
+        corpus.BRUNSON,
+        "0022400061",
+        31.0,
+        27.5,
+        3.5,
+        "OVER",
+        3.0,
+    )
+    with duckdb.connect(str(night.root / "warehouse.duckdb")) as con:
+        con.execute(
+            "insert into predictions.player_points_predictions (model_version, model_name, "
+            "player_id, game_id, game_date, predicted_points, line, edge, recommendation, "
+            "min_edge, scoring_mode, created_at) values (?, ?, ?, ?, date '2024-10-22', ?, ?, "
+            "?, ?, ?, 'upcoming', now())",
+            list(prediction),
+        )
     done = ingest(night.root, "set-aside", *bad_paths, "--reason", "values a scraper broke")
     assert done.returncode == 0, done.stderr
     assert f"set aside {bad_paths[0]} (nba_stats__player_game_logs)" in done.stdout
@@ -315,6 +335,11 @@ def test_set_aside_returns_the_warehouse_to_one_that_never_saw_the_files(
     assert sorted(ledger) == sorted(
         (p, "quarantined", "set aside by hand: values a scraper broke") for p in bad_paths
     )
+    kept = night.query(
+        "select model_version, model_name, player_id, game_id, predicted_points, line, edge, "
+        "recommendation, min_edge from predictions.player_points_predictions"
+    )
+    assert kept == [prediction]
     # The landed bytes are untouched.
     assert {p: (night.root / "landing" / p).read_bytes() for p in bad_paths} == landed_bytes
     # Setting aside twice says why it cannot.
@@ -476,3 +501,89 @@ def test_an_odds_snapshot_with_an_unreadable_line_is_held_back_and_named(
         "where book_key = 'fanduel' and player_name = 'Jaylen Wells'"
     )
     assert wells == [(None, 11.5)]
+
+
+def test_set_aside_touches_only_the_schemas_dbt_builds() -> None:
+    import yaml
+
+    from ingest.set_aside import BUILT_SCHEMAS
+
+    project = yaml.safe_load((corpus.REPO / "dbt_project.yml").read_text())
+
+    def schemas(node: object) -> set[str]:
+        if not isinstance(node, dict):
+            return set()
+        found = {str(node["+schema"])} if "+schema" in node else set()
+        for value in node.values():
+            found |= schemas(value)
+        return found
+
+    assert set(BUILT_SCHEMAS) == schemas(project["models"])
+
+
+def test_set_aside_on_bigquery_is_one_transaction_per_file() -> None:
+    """The BigQuery path, against a client that answers as a warehouse holding opening night's
+    re-scrape would: the statements of the script and the values they are given."""
+    from datetime import UTC, datetime
+
+    from ingest.set_aside import set_aside_bigquery
+
+    path = "nba_stats/player_game_logs/dt=2025-01-02/leaguegamelog_P_2024-25.f6002d27b4f0.json"
+
+    class Client:
+        def __init__(self) -> None:
+            self.calls: list[tuple[str, dict[str, object]]] = []
+
+        def query_and_wait(self, sql: str, location: str, job_config: object = None) -> list:
+            params = {
+                p.name: getattr(p, "values", None) or getattr(p, "value", None)
+                for p in getattr(job_config, "query_parameters", [])
+            }
+            self.calls.append((sql, params))
+            if "INFORMATION_SCHEMA" in sql:
+                dataset = sql.split("`nba-prod.")[1].split(".")[0]
+                return {
+                    "staging": [
+                        {"table_name": "base_nba_stats__player_game_logs", "column_name": c}
+                        for c in ("source_landed_path", "game_id")
+                    ],
+                    "marts": [{"table_name": "player_game_summary", "column_name": "game_id"}],
+                }.get(dataset, [])
+            if sql.startswith("SELECT 'nba_stats__player_game_logs' AS raw_table"):
+                return [
+                    {
+                        "raw_table": "nba_stats__player_game_logs",
+                        "source": "nba_stats",
+                        "entity": "player_game_logs",
+                        "sha256": "f6002d27b4f0",
+                    }
+                ]
+            if "AS game_id" in sql:
+                return [{"game_id": "0022400061"}, {"game_id": "0022400062"}]
+            return []
+
+    client = Client()
+    at = datetime(2025, 1, 3, 12, tzinfo=UTC)
+    [done] = set_aside_bigquery(client, "nba-prod", "raw", "US", [path], "PTS abc", now=at)
+    assert done.games == ("0022400061", "0022400062")
+    script, params = client.calls[-1]
+    assert script.splitlines() == [
+        "BEGIN TRANSACTION;",
+        "DELETE FROM `nba-prod.staging.base_nba_stats__player_game_logs` "
+        "WHERE source_landed_path = @path;",
+        "DELETE FROM `nba-prod.marts.player_game_summary` "
+        "WHERE CAST(game_id AS STRING) IN UNNEST(@games);",
+        "DELETE FROM `nba-prod.raw.nba_stats__player_game_logs` WHERE landed_path = @path;",
+        "INSERT INTO `nba-prod.raw.load_quarantine` (landed_path, source, entity, sha256, "
+        "reason, quarantined_at) VALUES (@path, @source, @entity, @sha256, @reason, @at);",
+        "COMMIT TRANSACTION;",
+    ]
+    assert params == {
+        "path": path,
+        "games": ["0022400061", "0022400062"],
+        "source": "nba_stats",
+        "entity": "player_game_logs",
+        "sha256": "f6002d27b4f0",
+        "reason": "set aside by hand: PTS abc",
+        "at": at,
+    }
