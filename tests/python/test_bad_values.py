@@ -138,38 +138,78 @@ def marts(night: Night) -> dict[str, list[tuple]]:
     return found
 
 
+@dataclass(frozen=True)
+class Clean:
+    """What the warehouse that never saw a bad file holds: real log, real pick'em file, the
+    other night."""
+
+    marts: dict[str, list[tuple]]
+    pickem_rows: list[tuple]
+
+
+@dataclass(frozen=True)
+class Bad:
+    night: Night
+    code: int
+    log: str
+    backup: Path  # the warehouse and landing just after the bad build, for restore()
+
+
+# Every case builds in this one folder, emptied or restored between cases: the warehouse
+# path is part of dbt's saved parse, so one path lets each dbt run after the first reuse it
+# (a full parse costs about 8 s a run).
 @pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> Night:
-    """The warehouse that never saw a bad file: real log, real pick'em file, the other night."""
-    root = tmp_path_factory.mktemp("clean_night")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bad_values")
+
+
+def fresh(root: Path) -> Path:
+    """The workspace with no landing zone and no warehouse (dbt's target folder stays)."""
+    for name in ("landing", "warehouse.duckdb", "warehouse.duckdb.wal"):
+        path = root / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+    return root
+
+
+@pytest.fixture(scope="module")
+def clean(workspace: Path) -> Clean:
+    root = fresh(workspace)
     paths = _real_files(root)
     line_file = corpus.bundled_line_file(corpus.OPENING_NIGHT)
     paths["lines"] = _land(root, "lines", line_file, 0, "lines")
     code, log = _build(root)
     assert code == 0, log[-4000:]
-    return Night(root, paths)
+    night = Night(root, paths)
+    pickem = night.query("select count(*) from staging.stg_pickem_lines__player_points")
+    return Clean(marts(night), pickem)
 
 
 @pytest.fixture(scope="module")
-def bad(tmp_path_factory: pytest.TempPathFactory) -> tuple[Night, int, str]:
-    root = tmp_path_factory.mktemp("bad_night")
+def bad(workspace: Path, clean: Clean, tmp_path_factory: pytest.TempPathFactory) -> Bad:
+    root = fresh(workspace)
     paths = _real_files(root)
     paths.update(_bad_files(root))
     code, log = _build(root)
-    return Night(root, paths), code, log
+    backup = tmp_path_factory.mktemp("bad_night_backup")
+    for name in ("landing", "warehouse.duckdb"):
+        (shutil.copytree if (root / name).is_dir() else shutil.copy2)(root / name, backup / name)
+    return Bad(Night(root, paths), code, log, backup)
 
 
-def _copy(night: Night, tmp: Path) -> Night:
-    for part in ("landing", "warehouse.duckdb"):
-        src = night.root / part
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, tmp / part)
-    return Night(tmp, dict(night.paths))
+def restore(bad: Bad) -> Night:
+    """The workspace as the bad build left it."""
+    root = fresh(bad.night.root)
+    for name in ("landing", "warehouse.duckdb"):
+        source = bad.backup / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+    return Night(root, dict(bad.night.paths))
 
 
-def test_bad_values_are_held_back_and_named_not_a_crashed_build(
-    bad: tuple[Night, int, str],
-) -> None:
-    night, code, log = bad
+def test_bad_values_are_held_back_and_named_not_a_crashed_build(bad: Bad) -> None:
+    night, code, log = restore(bad), bad.code, bad.log
     assert code == 1
     assert failing(log) == {PLAYER_TEST, LINES_TEST}
     assert "Runtime Error" not in log and re.search(r"Done\. PASS=\d+ WARN=0 ERROR=2 SKIP=0", log)
@@ -223,12 +263,10 @@ def test_bad_values_are_held_back_and_named_not_a_crashed_build(
     )
 
 
-def test_a_failing_build_names_the_held_back_files_and_what_to_do(
-    bad: tuple[Night, int, str],
-) -> None:
+def test_a_failing_build_names_the_held_back_files_and_what_to_do(bad: Bad) -> None:
     from pipeline.summary import held_back_digest
 
-    night, _, _ = bad
+    night = restore(bad)
     lines = held_back_digest(night.root / "warehouse.duckdb")
     assert lines[0] == "6 row(s) held back by staging and not replaced (ops.held_back_rows):"
     log_path, lines_path = night.paths["bad_log"], night.paths["bad_lines"]
@@ -242,13 +280,11 @@ def test_a_failing_build_names_the_held_back_files_and_what_to_do(
     )
 
 
-def test_the_rest_of_the_night_builds_from_what_is_readable(
-    bad: tuple[Night, int, str], clean: Night
-) -> None:
-    night, _, _ = bad
+def test_the_rest_of_the_night_builds_from_what_is_readable(bad: Bad, clean: Clean) -> None:
+    night = restore(bad)
     # The held-back players are served by the first fetch, every other player by the
     # re-scrape, so the player and team marts hold what the clean warehouse holds.
-    assert marts(night) == marts(clean)
+    assert marts(night) == clean.marts
     served = dict(
         night.query(
             "select player_id, source_landed_path from staging.stg_nba_stats__player_game_logs "
@@ -266,13 +302,11 @@ def test_the_rest_of_the_night_builds_from_what_is_readable(
     )
     assert ("prizepicks", None, 27.5) in lines
     total = night.query("select count(*) from staging.stg_pickem_lines__player_points")
-    assert total == clean.query("select count(*) from staging.stg_pickem_lines__player_points")
+    assert total == clean.pickem_rows
 
 
-def test_a_corrected_rescrape_wins_without_hand_work(
-    bad: tuple[Night, int, str], clean: Night, tmp_path: Path
-) -> None:
-    night = _copy(bad[0], tmp_path)
+def test_a_corrected_rescrape_wins_without_hand_work(bad: Bad, clean: Clean) -> None:
+    night = restore(bad)
     opening = corpus.opening_night()
     night.paths["rescrape"] = _land(
         night.root, "rescrape", corpus.as_range(opening, date(2024, 10, 21)), 2, "range"
@@ -288,13 +322,13 @@ def test_a_corrected_rescrape_wins_without_hand_work(
     assert sorted(replaced) == sorted(
         [(night.paths["rescrape"], True), (night.paths["lines_again"], True)]
     )
-    assert marts(night) == marts(clean)
+    assert marts(night) == clean.marts
 
 
 def test_set_aside_returns_the_warehouse_to_one_that_never_saw_the_files(
-    bad: tuple[Night, int, str], clean: Night, tmp_path: Path
+    bad: Bad, clean: Clean
 ) -> None:
-    night = _copy(bad[0], tmp_path)
+    night = restore(bad)
     bad_paths = [night.paths["bad_log"], night.paths["bad_lines"]]
     landed_bytes = {p: (night.root / "landing" / p).read_bytes() for p in bad_paths}
     # A prediction the ML step wrote for one of the games: its own table, never touched.
@@ -327,7 +361,7 @@ def test_set_aside_returns_the_warehouse_to_one_that_never_saw_the_files(
     code, log = _build(night.root)
     assert code == 0, failing(log)
     assert night.query("select count(*) from ops.held_back_rows") == [(0,)]
-    assert marts(night) == marts(clean)
+    assert marts(night) == clean.marts
     ledger = night.query(
         "select landed_path, outcome, quarantine_reason from ops.load_ledger_files "
         "where outcome <> 'loaded'"
@@ -347,7 +381,8 @@ def test_set_aside_returns_the_warehouse_to_one_that_never_saw_the_files(
     assert twice.returncode == 2 and "quarantined already" in twice.stderr
 
 
-def test_a_fetch_stamped_in_the_future_is_quarantined(tmp_path: Path) -> None:
+def test_a_fetch_stamped_in_the_future_is_quarantined(workspace: Path) -> None:
+    tmp_path = fresh(workspace)
     from datetime import UTC, datetime
 
     zone = LandingZone(tmp_path / "landing")
@@ -370,11 +405,12 @@ def test_a_fetch_stamped_in_the_future_is_quarantined(tmp_path: Path) -> None:
 
 
 def test_predictions_whose_edge_or_pick_disagree_with_their_numbers_fail_by_name(
-    tmp_path: Path,
+    workspace: Path,
 ) -> None:
     """Rows as `ml score` writes them for opening night (Jalen Brunson at PrizePicks' 27.5,
     Josh Hart at 12.5 on 2024-10-22), then one edited so its edge is not predicted - line and
     one whose OVER has an edge below the threshold: graded as written until now."""
+    tmp_path = fresh(workspace)
     model = ["stg_ml_predictions__player_points_predictions"]
     built = dbt(tmp_path, "build", model, "--exclude-resource-type", "test", "unit_test")
     assert built.returncode == 0, built.stdout[-3000:]
@@ -403,11 +439,12 @@ def test_predictions_whose_edge_or_pick_disagree_with_their_numbers_fail_by_name
 
 
 def test_a_play_by_play_refetch_with_an_unreadable_shot_is_held_back_whole(
-    tmp_path: Path,
+    workspace: Path,
 ) -> None:
     """The real cdn play-by-play of 0022000001 (GSW @ BKN, 2020-12-22), then a re-fetch in
     which one field goal's period reads 'x'. A game's shots come whole from one fetch, so the
     whole re-fetch is held back and the first fetch's 191 shots are served; one test names it."""
+    tmp_path = fresh(workspace)
     import gzip
     import json
 
@@ -449,7 +486,7 @@ def test_a_play_by_play_refetch_with_an_unreadable_shot_is_held_back_whole(
 
 
 def test_an_odds_snapshot_with_an_unreadable_line_is_held_back_and_named(
-    tmp_path: Path,
+    workspace: Path,
 ) -> None:
     """The Odds API's real historical player-points snapshot of MEM @ NOP (2025-03-09), then a
     later snapshot of the same event in which FanDuel's first line (Jaylen Wells, Over 11.5)
@@ -466,6 +503,7 @@ def test_an_odds_snapshot_with_an_unreadable_line_is_held_back_and_named(
     event = document["data"]["id"]
     outcome = document["data"]["bookmakers"][0]["markets"][0]["outcomes"][0]
     outcome["point"] = "abc"
+    tmp_path = fresh(workspace)
     zone = LandingZone(tmp_path / "landing")
     key = f"event_{event}_{odds_api.PLAYER_PROPS}"
     paths = [
