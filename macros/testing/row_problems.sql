@@ -56,3 +56,31 @@
     {%- endfor -%}
     {{ return(checks) }}
 {%- endmacro %}
+
+
+{#- The rows of each game's latest readable fetch, whole: for feeds whose fetch of a game is
+    served as a whole (play-by-play), so a fetch with any row held back (row_problem) cannot
+    win and the previous fetch stands. `relation` is a base model with game_id,
+    source_landed_path, source_fetched_at and row_problem. Used in a FROM position. -#}
+{% macro latest_readable_fetch(relation) -%}
+    (
+        select shots.*
+        from (
+            select
+                base_rows.*,
+                dense_rank() over (
+                    partition by base_rows.game_id
+                    order by base_rows.source_fetched_at desc, base_rows.source_landed_path desc
+                ) as fetch_rank
+            from {{ relation }} as base_rows
+            left join (
+                select distinct source_landed_path
+                from {{ relation }}
+                where row_problem is not null
+            ) as held_back_fetches
+                on base_rows.source_landed_path = held_back_fetches.source_landed_path
+            where held_back_fetches.source_landed_path is null
+        ) as shots
+        where shots.fetch_rank = 1
+    ) as latest_readable_fetch
+{%- endmacro %}

@@ -17,45 +17,33 @@
 
 with
 
-player_rows as (
-    select
-        'stg_nba_stats__player_game_logs' as staging_model,
-        held.source_landed_path as landed_path,
-        held.source_fetched_at as fetched_at,
-        held.row_number_in_payload,
-        concat(
-            'game ', coalesce(held.game_id, '?'),
-            ' player ', coalesce(cast(held.player_id as {{ dbt.type_string() }}), '?')
-        ) as record_key,
-        held.row_problem,
-        served.source_landed_path as replaced_by_landed_path
-    from {{ ref('base_nba_stats__player_game_logs') }} as held
-    left join {{ ref('stg_nba_stats__player_game_logs') }} as served
-        on held.game_id = served.game_id
-            and held.player_id = served.player_id
-            and held.source_fetched_at < served.source_fetched_at
-    where held.row_problem is not null
-),
+-- A player-game or team-game is served from its latest readable fetch.
+{%- for staging_model, base_model, key_name, key_column in [
+    ('stg_nba_stats__player_game_logs', 'base_nba_stats__player_game_logs', 'player', 'player_id'),
+    ('stg_nba_stats__team_game_logs', 'base_nba_stats__team_game_logs', 'team', 'team_id')
+] %}
 
-team_rows as (
-    select
-        'stg_nba_stats__team_game_logs' as staging_model,
-        held.source_landed_path as landed_path,
-        held.source_fetched_at as fetched_at,
-        held.row_number_in_payload,
-        concat(
-            'game ', coalesce(held.game_id, '?'),
-            ' team ', coalesce(cast(held.team_id as {{ dbt.type_string() }}), '?')
-        ) as record_key,
-        held.row_problem,
-        served.source_landed_path as replaced_by_landed_path
-    from {{ ref('base_nba_stats__team_game_logs') }} as held
-    left join {{ ref('stg_nba_stats__team_game_logs') }} as served
-        on held.game_id = served.game_id
-            and held.team_id = served.team_id
-            and held.source_fetched_at < served.source_fetched_at
-    where held.row_problem is not null
-),
+    {{ staging_model }}_held as (
+        select
+            '{{ staging_model }}' as staging_model,
+            held.source_landed_path as landed_path,
+            held.source_fetched_at as fetched_at,
+            held.row_number_in_payload,
+            concat(
+                'game ', coalesce(held.game_id, '?'), ' {{ key_name }} ',
+                coalesce(cast(held.{{ key_column }} as {{ dbt.type_string() }}), '?')
+            ) as record_key,
+            held.row_problem,
+            served.source_landed_path as replaced_by_landed_path
+        from {{ ref(base_model) }} as held
+        left join {{ ref(staging_model) }} as served
+            on
+                held.game_id = served.game_id
+                and held.{{ key_column }} = served.{{ key_column }}
+                and held.source_fetched_at < served.source_fetched_at
+        where held.row_problem is not null
+    ),
+{%- endfor %}
 
 -- A game's play-by-play is served whole from one fetch of each feed: a later readable fetch
 -- of the game replaces a held-back shot.
@@ -194,9 +182,9 @@ pickem_rows as (
 ),
 
 held_back as (
-    select * from player_rows
+    select * from stg_nba_stats__player_game_logs_held
     union all
-    select * from team_rows
+    select * from stg_nba_stats__team_game_logs_held
     union all
     select * from stg_nba_stats__play_by_play_shots_held
     union all

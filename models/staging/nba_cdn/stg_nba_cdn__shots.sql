@@ -11,27 +11,6 @@
   are not used.
 -#}
 
-with
-
-held_back_fetches as (
-    select distinct source_landed_path
-    from {{ ref('base_nba_cdn__shots') }}
-    where row_problem is not null
-),
-
-ranked as (
-    select
-        shots.*,
-        dense_rank() over (
-            partition by shots.game_id
-            order by shots.source_fetched_at desc, shots.source_landed_path desc
-        ) as fetch_rank
-    from {{ ref('base_nba_cdn__shots') }} as shots
-    left join held_back_fetches
-        on shots.source_landed_path = held_back_fetches.source_landed_path
-    where held_back_fetches.source_landed_path is null
-)
-
 select
     game_id,
     action_number,
@@ -57,5 +36,4 @@ select
     description,
     source_landed_path,
     source_fetched_at
-from ranked
-where fetch_rank = 1
+from {{ latest_readable_fetch(ref('base_nba_cdn__shots')) }}

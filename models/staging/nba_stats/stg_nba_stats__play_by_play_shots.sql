@@ -24,30 +24,6 @@
   one with a shot staging cannot read.
 -#}
 
-with
-
--- A fetch with any shot held back (row_problem; ops.held_back_rows) cannot win: a game's
--- shots come whole from one fetch, so the previous readable fetch stands, or the other
--- play-by-play feed (shot zones choose a feed per game).
-held_back_fetches as (
-    select distinct source_landed_path
-    from {{ ref('base_nba_stats__play_by_play_shots') }}
-    where row_problem is not null
-),
-
-ranked as (
-    select
-        shots.*,
-        dense_rank() over (
-            partition by shots.game_id
-            order by shots.source_fetched_at desc, shots.source_landed_path desc
-        ) as fetch_rank
-    from {{ ref('base_nba_stats__play_by_play_shots') }} as shots
-    left join held_back_fetches
-        on shots.source_landed_path = held_back_fetches.source_landed_path
-    where held_back_fetches.source_landed_path is null
-)
-
 select
     game_id,
     event_num,
@@ -71,5 +47,4 @@ select
     blocked_by_text,
     source_landed_path,
     source_fetched_at
-from ranked
-where fetch_rank = 1
+from {{ latest_readable_fetch(ref('base_nba_stats__play_by_play_shots')) }}
