@@ -1,4 +1,4 @@
-"""The evaluation summary as Markdown tables (printed by the CLI, pasted in the README)."""
+"""The evaluation summary as Markdown tables (printed by the CLI, pasted in docs/ml.md)."""
 
 from __future__ import annotations
 

@@ -87,7 +87,7 @@ def held_back_digest(database: Path, limit: int = 10) -> list[str]:
     lines.append(
         "Fetch them again (a later readable fetch replaces them), or set the file(s) aside: "
         f"nba-props set-aside {' '.join(files[:3])}{' ...' if len(files) > 3 else ''} "
-        "--reason '...'  (README, When data goes wrong)"
+        "--reason '...'  (docs/data-quality.md, When data goes wrong)"
     )
     return lines
 

@@ -73,7 +73,7 @@ inner join header_positions
 {#- DuckDB: the same rows from one pass over each result set. Header positions are looked up
     in the result set's own header list (the last occurrence, as max() above), so the payload
     is not unnested a second time for its headers and joined back; about a third less time
-    on ten seasons of game logs (README, Benchmark). -#}
+    on ten seasons of game logs (docs/benchmark.md). -#}
 {% macro duckdb__stats_nba_result_set_rows(source_relation, result_set_name, headers) -%}
 with
 

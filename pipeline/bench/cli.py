@@ -1,4 +1,4 @@
-"""`python -m pipeline.bench` / `nba-props bench`: the ten-season benchmark (README, "Benchmark").
+"""`python -m pipeline.bench` / `nba-props bench`: the ten-season benchmark (docs/benchmark.md).
 
 Runs each case --runs times on the real seasons in ../shared/data, in its own work folder (never
 the user's warehouse), prints a markdown table of medians and writes every run to JSON."""

@@ -1,4 +1,4 @@
-"""The benchmark's output: a markdown table (paste-ready for the README) and a JSON file of
+"""The benchmark's output: a markdown table (paste-ready for docs/benchmark.md) and a JSON file of
 every run."""
 
 from __future__ import annotations

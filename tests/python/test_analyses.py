@@ -80,7 +80,7 @@ def test_an_unknown_analysis_is_refused_with_the_known_ones() -> None:
         analyses.compile_analysis("../models/marts/player_game_summary", {})
 
 
-def test_each_analysis_declares_the_vars_the_readme_documents() -> None:
+def test_each_analysis_declares_the_vars_its_docs_page_documents() -> None:
     assert {name: analyses.declared_vars(name) for name in NAMES} == {
         "tonights_edges": {"game_date": "date", "model_name": "text"},
         "player_last_10_games": {"player": "text", "through_date": "date"},

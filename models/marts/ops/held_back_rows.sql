@@ -12,7 +12,8 @@
   pick'em file, a later landing of the same file) has been loaded: that fetch is what
   staging serves. Until then a named test fails; the way out is a corrected re-scrape
   (`python -m ingest fetch ...`, then `load`) or setting the file aside
-  (`python -m ingest set-aside <landed path> --reason ...`), README "When data goes wrong".
+  (`python -m ingest set-aside <landed path> --reason ...`): "When data goes wrong",
+  docs/data-quality.md.
 -#}
 
 with

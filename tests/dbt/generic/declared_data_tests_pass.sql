@@ -5,7 +5,7 @@
     as one query. It fails with one row per failing declared test: its name and how many
     rows it returned. `dbt build --selector nightly` runs this instead of the tests it
     stands for (selectors.yml), because dbt spends tens of ms on every test node and a
-    query costs a few (README, Benchmark); the default selection runs the individual tests
+    query costs a few (docs/benchmark.md); the default selection runs the individual tests
     and leaves this out. Which tests it stands for: declared_test_queries.
 -#}
 {% test declared_data_tests_pass(model) %}
