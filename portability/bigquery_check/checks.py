@@ -81,17 +81,8 @@ def check_manifest(
 
     for uid, source in sorted(manifest.get("sources", {}).items()):
         result = NodeResult(uid, "source", source.get("original_file_path", ""), "ok")
-        path = relation_path(source)
         try:
-            columns = source_columns(source)
-            if path is None:
-                raise GoogleSqlError("source has no relation name")
-            for name, type_text in columns:
-                try:
-                    analyzer.parse_type(type_text)
-                except GoogleSqlError as exc:
-                    raise GoogleSqlError(f"column {name}: {exc.message}") from None
-            catalog.add_table(path, columns)
+            _add_typed_table(catalog, analyzer, "source", source, source_columns(source))
         except GoogleSqlError as exc:
             result.status, result.tool, result.message = "error", "catalog", exc.message
             result.path = f"{result.path} (source {source.get('source_name')}.{source['name']})"
@@ -103,17 +94,8 @@ def check_manifest(
         if seed.get("resource_type") != "seed":
             continue
         result = NodeResult(uid, "seed", seed.get("original_file_path", ""), "ok")
-        path = relation_path(seed)
         try:
-            columns = seed_columns(seed)
-            if path is None:
-                raise GoogleSqlError("seed has no relation name")
-            for name, type_text in columns:
-                try:
-                    analyzer.parse_type(type_text)
-                except GoogleSqlError as exc:
-                    raise GoogleSqlError(f"column {name}: {exc.message}") from None
-            catalog.add_table(path, columns)
+            _add_typed_table(catalog, analyzer, "seed", seed, seed_columns(seed))
         except GoogleSqlError as exc:
             result.status, result.tool, result.message = "error", "catalog", exc.message
             report.results.append(result)
@@ -173,6 +155,25 @@ def check_manifest(
     report.analysis_seconds = time.monotonic() - started
     report.catalog, report.by_id = catalog, results
     return report
+
+
+def _add_typed_table(
+    catalog: Catalog,
+    analyzer: GoogleSqlAnalyzer,
+    kind: str,
+    node: dict[str, Any],
+    columns: list[tuple[str, str]],
+) -> None:
+    """Register a source or seed once each of its column types is a BigQuery type."""
+    path = relation_path(node)
+    if path is None:
+        raise GoogleSqlError(f"{kind} has no relation name")
+    for name, type_text in columns:
+        try:
+            analyzer.parse_type(type_text)
+        except GoogleSqlError as exc:
+            raise GoogleSqlError(f"column {name}: {exc.message}") from None
+    catalog.add_table(path, columns)
 
 
 def check_incremental_runs(
