@@ -15,6 +15,8 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
+from types import ModuleType
 
 from pipeline import progress
 
@@ -32,10 +34,13 @@ exit codes:
   130  interrupted (Ctrl-C)"""
 # Commands that live on other modules and take the rest of the command line as it is.
 FORWARDED = {
-    "bench": ("pipeline.bench.cli", "the benchmark: timings of the pipeline steps"),
+    "bench": ("bench.cli", "the benchmark: timings of the pipeline steps"),
     "analysis": ("pipeline.analyses", "run one of the analyses/ queries and print its result"),
 }
 ROOT_OPTIONS_WITH_VALUE = ("--landing-root",)
+# The repository root when `pipeline` is imported from a checkout (editable install or
+# `python -m pipeline`); in an installed wheel it is site-packages, which holds no bench/.
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 HELP: dict[str, tuple[str, str, str]] = {
     # command: (one-line help, what it reads and writes, examples)
@@ -339,17 +344,42 @@ def _split_forwarded(argv: list[str]) -> tuple[list[str], list[str] | None]:
     return argv, None
 
 
+def _import_forwarded(module_name: str) -> ModuleType:
+    """Import a forwarded command's module; a checkout's top-level folder (bench/) counts too.
+
+    The benchmark is not in the installed package, and a console script does not have the
+    repository on sys.path, so when `pipeline` is imported from a checkout that holds the
+    folder, the checkout is added to the path (at the end: it shadows nothing installed)."""
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as err:
+        top = module_name.partition(".")[0]
+        if err.name != top or not (CHECKOUT / top / "__init__.py").is_file():
+            raise
+    sys.path.append(str(CHECKOUT))
+    return importlib.import_module(module_name)
+
+
 def _forward(name: str, argv: list[str]) -> int:
     module_name, _ = FORWARDED[name]
+    top = module_name.partition(".")[0]
     try:
-        module = importlib.import_module(module_name)
+        module = _import_forwarded(module_name)
     except ImportError as err:
-        log.error(
-            "`nba-props %s` needs %s, which is not installed in this checkout (%s)",
-            name,
-            module_name,
-            err,
-        )
+        if isinstance(err, ModuleNotFoundError) and err.name == top:
+            log.error(
+                "`nba-props %s` runs from a checkout of the repository: %s/ is not part of "
+                "the installed package",
+                name,
+                top,
+            )
+        else:
+            log.error(
+                "`nba-props %s` needs %s, which is not installed in this checkout (%s)",
+                name,
+                module_name,
+                err,
+            )
         return EXIT_FAILED
     entry: Callable[[list[str]], int] = module.main
     return int(entry(argv) or 0)

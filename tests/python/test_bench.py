@@ -1,7 +1,7 @@
-"""The benchmark's pieces (pipeline/bench), on real bundled data and without timing anything:
-the pandas rolling features equal the SQL ones, the play-by-play volume copies get unique
-synthetic ids that no real game can have, the direct-DuckDB test runner agrees with dbt, and
-the CLI refuses unknown cases."""
+"""The benchmark's pieces (bench/, outside the installed package), on real bundled data and
+without timing anything: the pandas rolling features equal the SQL ones, the play-by-play volume
+copies get unique synthetic ids that no real game can have, the direct-DuckDB test runner agrees
+with dbt, and the CLI refuses unknown cases."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ import duckdb
 import pandas as pd
 import pytest
 
+from bench import cli, direct, landing, pbp_volume, rolling
+from bench.dbt_results import models_in_dag_order, read_run_results
 from ingest import bundled
 from ingest.landing import LandingZone
 from ingest.sources import nba_stats, nba_stats_pbp
-from pipeline.bench import cli, direct, landing, pbp_volume, rolling
-from pipeline.bench.dbt_results import models_in_dag_order, read_run_results
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLE = REPO / "data" / "bundled"

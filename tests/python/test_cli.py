@@ -228,6 +228,42 @@ def test_a_missing_forwarded_module_is_a_clear_error(
     assert "`nba-props analysis` needs pipeline.no_such_module" in capsys.readouterr().err
 
 
+def test_bench_outside_a_checkout_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As from an installed wheel: no bench/ beside the imported `pipeline`."""
+    monkeypatch.setattr(cli, "CHECKOUT", tmp_path)
+    monkeypatch.setitem(cli.FORWARDED, "bench", ("no_such_bench_pkg.cli", "test"))
+    assert cli.main(["bench", "--help"]) == 1
+    err = capsys.readouterr().err
+    assert "`nba-props bench` runs from a checkout of the repository" in err
+    assert "no_such_bench_pkg/ is not part of the installed package" in err
+
+
+def test_bench_is_found_beside_pipeline_in_a_checkout(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A console script has no repository on sys.path; the checkout holding `pipeline` does."""
+    package = tmp_path / "checkout_bench_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "cli.py").write_text("def main(argv):\n    return 0 if argv == ['--x'] else 4\n")
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", ".", str(tmp_path))])
+    monkeypatch.setattr(cli, "CHECKOUT", tmp_path)
+    monkeypatch.setitem(cli.FORWARDED, "bench", ("checkout_bench_pkg.cli", "test"))
+    try:
+        assert cli.main(["bench", "--x"]) == 0
+    finally:
+        for name in ("checkout_bench_pkg", "checkout_bench_pkg.cli"):
+            sys.modules.pop(name, None)
+
+
+def test_the_real_bench_is_the_checkout_folder() -> None:
+    assert cli.CHECKOUT == REPO
+    assert (REPO / "bench" / "cli.py").is_file()
+    assert not (REPO / "pipeline" / "bench").exists()
+
+
 # --- dry runs ----------------------------------------------------------------------------
 
 

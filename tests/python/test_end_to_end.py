@@ -261,9 +261,9 @@ def test_feature_gate_fails_on_leakage_null_breach_and_constant_feature(
 
 
 def test_bench_pandas_rolling_features_equal_the_dbt_model(built_warehouse: Path) -> None:
-    """The benchmark's pandas version of six form features (pipeline/bench/rolling.py) gives
+    """The benchmark's pandas version of six form features (bench/rolling.py) gives
     the numbers of the dbt model it is compared with, on every bundled player-game."""
-    from pipeline.bench import rolling
+    from bench import rolling
 
     con = duckdb.connect(str(built_warehouse), read_only=True)
     try:

@@ -8,7 +8,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from pipeline.bench.context import Bench, Figure
+from bench.context import Bench, Figure
 
 # A 1-minute load average above this (per core) means other work shared the machine.
 BUSY_LOAD_PER_CORE = 0.5

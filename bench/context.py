@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.bench.dbt_results import NodeTimes, read_run_results
-from pipeline.bench.proc import REPO, StepResult, dbt_executable, run_step
+from bench.dbt_results import NodeTimes, read_run_results
+from bench.proc import REPO, StepResult, dbt_executable, run_step
 
 DB_NAME = "wh.duckdb"
 

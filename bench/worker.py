@@ -1,4 +1,4 @@
-"""`python -m pipeline.bench.worker <task>`: the benchmark steps that are Python, each run in
+"""`python -m bench.worker <task>`: the benchmark steps that are Python, each run in
 its own process by the benchmark. The last output line is `BENCH_RESULT <json>`."""
 
 from __future__ import annotations
@@ -96,14 +96,14 @@ def score_day() -> dict[str, Any]:
 
 
 def direct(db: Path, target: Path, models: list[str] | None) -> dict[str, Any]:
-    from pipeline.bench.direct import run_direct
+    from bench.direct import run_direct
 
     times = run_direct(db, target, set(models) if models else None)
     return {"seconds": times.total, "models": len(times.per_model), "per_model": times.per_model}
 
 
 def direct_tests(db: Path, target: Path) -> dict[str, Any]:
-    from pipeline.bench.direct import run_direct_tests
+    from bench.direct import run_direct_tests
 
     times = run_direct_tests(db, target)
     return {"seconds": times.total, "tests": len(times.per_model)}
@@ -112,7 +112,7 @@ def direct_tests(db: Path, target: Path) -> dict[str, Any]:
 def rolling(db: Path) -> dict[str, Any]:
     import duckdb
 
-    from pipeline.bench.rolling import time_both
+    from bench.rolling import time_both
 
     con = duckdb.connect(str(db))
     try:
@@ -130,7 +130,7 @@ def rolling(db: Path) -> dict[str, Any]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.bench.worker")
+    parser = argparse.ArgumentParser(prog="python -m bench.worker")
     sub = parser.add_subparsers(dest="task", required=True)
     p = sub.add_parser("train")
     p.add_argument("--model", required=True)

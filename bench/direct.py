@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from pipeline.bench.dbt_results import models_in_dag_order, read_manifest
+from bench.dbt_results import models_in_dag_order, read_manifest
 
 
 @dataclass

@@ -9,7 +9,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from pipeline.bench.proc import REPO
+from bench.proc import REPO
 
 
 def _cpu_model() -> str:

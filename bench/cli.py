@@ -1,4 +1,4 @@
-"""`python -m pipeline.bench` / `nba-props bench`: the ten-season benchmark (docs/benchmark.md).
+"""`python -m bench` / `nba-props bench`: the ten-season benchmark (docs/benchmark.md).
 
 Runs each case --runs times on the real seasons in ../shared/data, in its own work folder (never
 the user's warehouse), prints a markdown table of medians and writes every run to JSON."""
@@ -14,13 +14,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.bench import cases
-from pipeline.bench.context import Bench
-from pipeline.bench.machine import load_average, machine_info
-from pipeline.bench.proc import StepFailed
-from pipeline.bench.report import BUSY_LOAD_PER_CORE, markdown, write_json
+from bench import cases
+from bench.context import Bench
+from bench.machine import load_average, machine_info
+from bench.proc import StepFailed
+from bench.report import BUSY_LOAD_PER_CORE, markdown, write_json
 
-log = logging.getLogger("pipeline.bench")
+log = logging.getLogger("bench")
 
 
 def _parser() -> argparse.ArgumentParser:

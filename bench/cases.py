@@ -10,10 +10,10 @@ from datetime import timedelta
 
 import duckdb
 
-from pipeline.bench import landing, pbp_volume
-from pipeline.bench.context import Bench, db_size
-from pipeline.bench.proc import python_args
-from pipeline.bench.worker import parse_result
+from bench import landing, pbp_volume
+from bench.context import Bench, db_size
+from bench.proc import python_args
+from bench.worker import parse_result
 from pipeline.commands import NIGHTLY, NIGHTLY_LOG, NIGHTLY_ONLY
 
 log = logging.getLogger(__name__)
@@ -239,7 +239,7 @@ def case_features(bench: Bench) -> None:
 
 
 def _train(bench: Bench, model: str, timed: bool) -> None:
-    step = bench.step(python_args("-m", "pipeline.bench.worker", "train", "--model", model))
+    step = bench.step(python_args("-m", "bench.worker", "train", "--model", model))
     result = parse_result(step.output)
     bench.facts["train_rows"] = result["rows"]
     bench.facts["trained"] = sorted({*bench.facts.get("trained", []), model})
@@ -263,7 +263,7 @@ def case_score(bench: Bench) -> None:
         for model in MODEL_NAMES:
             _train(bench, model, timed=False)
     for _ in range(bench.runs):
-        step = bench.step(python_args("-m", "pipeline.bench.worker", "score-day"))
+        step = bench.step(python_args("-m", "bench.worker", "score-day"))
         result = parse_result(step.output)
         bench.facts["score_day"] = result
         bench.record("score", "ML score one day, both models (process wall)", step.seconds, step)
@@ -281,9 +281,7 @@ def case_direct(bench: Bench) -> None:
     for _ in range(bench.runs):
         shutil.copyfile(bench.saved_db("built"), copy)
         step = bench.step(
-            python_args(
-                "-m", "pipeline.bench.worker", "direct", "--db", str(copy), "--target", str(target)
-            )
+            python_args("-m", "bench.worker", "direct", "--db", str(copy), "--target", str(target))
         )
         result = parse_result(step.output)
         bench.facts["direct_models"] = result["models"]
@@ -293,7 +291,7 @@ def case_direct(bench: Bench) -> None:
             bench.step(
                 python_args(
                     "-m",
-                    "pipeline.bench.worker",
+                    "bench.worker",
                     "direct-tests",
                     "--db",
                     str(copy),
@@ -314,7 +312,7 @@ def case_rolling(bench: Bench) -> None:
     copy.parent.mkdir(parents=True, exist_ok=True)
     for _ in range(bench.runs):
         shutil.copyfile(bench.saved_db("built"), copy)
-        step = bench.step(python_args("-m", "pipeline.bench.worker", "rolling", "--db", str(copy)))
+        step = bench.step(python_args("-m", "bench.worker", "rolling", "--db", str(copy)))
         result = parse_result(step.output)
         bench.facts["rolling_rows"] = result["rows"]
         bench.record(
