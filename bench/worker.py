@@ -54,17 +54,13 @@ def train(model: str) -> dict[str, Any]:
 
 def score_day() -> dict[str, Any]:
     """Score the store's last game day with the saved production models (both, and their
-    mean) and write the rows to the predictions table, as `ml score` does for a day."""
-    import numpy as np
-
-    from ml.artifacts import PRODUCTION_SET, artifacts_root, load_saved_model
+    mean) and write the rows to the predictions table: ml.score's own `score_rows`, the
+    step `ml score` runs once it has chosen its rows."""
+    from ml.artifacts import PRODUCTION_SET
     from ml.contract import read_contract
-    from ml.data import attach_lines, load_lines, load_store
-    from ml.evaluate import MEAN_MODEL
-    from ml.matrix import feature_matrix
-    from ml.models import MODEL_NAMES
-    from ml.predictions import DEFAULT_MIN_EDGE, write_predictions
-    from ml.score import _mean_version, prediction_rows
+    from ml.data import load_store
+    from ml.predictions import DEFAULT_MIN_EDGE
+    from ml.score import load_models, score_rows
     from ml.warehouse import connect
 
     contract = read_contract()
@@ -73,24 +69,15 @@ def score_day() -> dict[str, Any]:
     try:
         frame = load_store(warehouse, contract)
         day = frame["game_date"].max()
-        rows = frame.loc[frame["game_date"] == day].reset_index(drop=True)
-        models = {
-            n: load_saved_model(artifacts_root() / PRODUCTION_SET, n, contract) for n in MODEL_NAMES
-        }
-        rows = attach_lines(rows, load_lines(warehouse))
-        matrix = feature_matrix(rows, contract)
-        predictions = {n: saved.model.predict(matrix) for n, saved in models.items()}
-        predictions[MEAN_MODEL] = np.mean([predictions[n] for n in MODEL_NAMES], axis=0)
-        versions = {n: saved.version for n, saved in models.items()}
-        versions[MEAN_MODEL] = _mean_version(models)
-        out = prediction_rows(rows, predictions, versions, "bench_one_day", DEFAULT_MIN_EDGE)
-        written = write_predictions(warehouse, out)
+        rows = frame.loc[frame["game_date"] == day]
+        models = load_models(PRODUCTION_SET, contract)
+        scored = score_rows(warehouse, contract, rows, models, "bench_one_day", DEFAULT_MIN_EDGE)
     finally:
         warehouse.close()
     return {
         "game_date": day.date().isoformat(),
-        "player_games": len(rows),
-        "rows_written": written,
+        "player_games": scored.rows_scored,
+        "rows_written": scored.rows_written,
         "score_seconds": time.perf_counter() - started,
     }
 

@@ -46,6 +46,15 @@ class ScoreResult:
     line_note: str
 
 
+@dataclass(frozen=True)
+class ScoredRows:
+    rows_scored: int
+    predictions: pd.DataFrame  # long format, as written
+    versions: dict[str, str]
+    rows_written: int
+    line_note: str
+
+
 def _mean_version(models: dict[str, SavedModel]) -> str:
     joined = "+".join(models[n].version for n in sorted(models))
     return f"{MEAN_MODEL}-{hashlib.sha256(joined.encode()).hexdigest()[:8]}"
@@ -115,9 +124,7 @@ def score(
             "walk-forward model trained on earlier seasons",
             season,
         )
-    set_dir = artifacts_root() / set_name
-    # load_saved_model refuses any model whose feature list differs from the YAML's.
-    models = {name: load_saved_model(set_dir, name, contract) for name in MODEL_NAMES}
+    models = load_models(set_name, contract)
     version = store_feature_version(rows, contract)
     for saved in models.values():
         if saved.meta["feature_version"] != version:
@@ -125,6 +132,40 @@ def score(
                 f"{saved.version} was trained on feature_version {saved.meta['feature_version']}"
                 f", the store rows are {version}: retrain before scoring"
             )
+    scored = score_rows(warehouse, contract, rows, models, mode, min_edge)
+    spec = table_spec(warehouse.kind)
+    out = scored.predictions
+    counts = out.loc[out["model_name"] == MEAN_MODEL, "recommendation"].value_counts()
+    return ScoreResult(
+        mode=mode,
+        model_set=set_name,
+        rows_scored=scored.rows_scored,
+        rows_written=scored.rows_written,
+        table=warehouse.relation(spec.schema, spec.table),
+        versions=scored.versions,
+        recommendations={k: int(v) for k, v in counts.items()},
+        line_note=scored.line_note,
+    )
+
+
+def load_models(set_name: str, contract: FeatureContract) -> dict[str, SavedModel]:
+    """Every model of one saved set (PRODUCTION_SET or a walk-forward set), by name."""
+    set_dir = artifacts_root() / set_name
+    # load_saved_model refuses any model whose feature list differs from the YAML's.
+    return {name: load_saved_model(set_dir, name, contract) for name in MODEL_NAMES}
+
+
+def score_rows(
+    warehouse: Warehouse,
+    contract: FeatureContract,
+    rows: pd.DataFrame,
+    models: dict[str, SavedModel],
+    mode: str,
+    min_edge: float,
+) -> ScoredRows:
+    """Attach the lines to `rows`, predict them with each model and the models' mean, and
+    write the long rows to the predictions table: the work of `score` once the rows and
+    models are chosen (the benchmark times this same call on one game day)."""
     lines = load_lines(warehouse)
     rows = attach_lines(rows.reset_index(drop=True), lines)
     matrix = feature_matrix(rows, contract)
@@ -134,15 +175,10 @@ def score(
     versions[MEAN_MODEL] = _mean_version(models)
     out = prediction_rows(rows, predictions, versions, mode, min_edge)
     written = write_predictions(warehouse, out)
-    spec = table_spec(warehouse.kind)
-    counts = out.loc[out["model_name"] == MEAN_MODEL, "recommendation"].value_counts()
-    return ScoreResult(
-        mode=mode,
-        model_set=set_name,
+    return ScoredRows(
         rows_scored=len(rows),
-        rows_written=written,
-        table=warehouse.relation(spec.schema, spec.table),
+        predictions=out,
         versions=versions,
-        recommendations={k: int(v) for k, v in counts.items()},
+        rows_written=written,
         line_note=lines.note,
     )
