@@ -19,7 +19,11 @@ from pipeline.commands import NIGHTLY, NIGHTLY_LOG, NIGHTLY_ONLY
 log = logging.getLogger(__name__)
 
 ROLLING_MODEL = "int_player_games_rolled_to_form"
-FEATURE_SELECTOR = "+ml_feature_store,path:models/ml"
+# The feature store and the form models it reads (models/intermediate/features), without
+# feature_health: the upstream of ml_feature_store in either folder.
+FEATURE_SELECTOR = (
+    "+ml_feature_store,path:models/ml +ml_feature_store,path:models/intermediate/features"
+)
 SHOT_ZONE_MODELS = (
     "base_nba_stats__play_by_play_shots",
     "stg_nba_stats__play_by_play_shots",

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 SOURCE_TABLE = "marts.player_game_summary"
-MODEL_TABLE = "ml.int_player_games_rolled_to_form"
+MODEL_TABLE = "intermediate.int_player_games_rolled_to_form"
 KEYS = ["player_id", "game_id"]
 # feature -> (input column, aggregate, window in games; None = season to date)
 FEATURES: dict[str, tuple[str, str, int | None]] = {

@@ -153,7 +153,7 @@ def _mart_reads_a_source(manifest: dict) -> None:
 
 
 def _ml_model_reads_a_source(manifest: dict) -> None:
-    node = _model(manifest, "int_player_game_population")
+    node = _model(manifest, "ml_feature_store")
     node["depends_on"]["nodes"].append(f"source.{PROJECT}.nba_stats.player_game_logs")
 
 
@@ -197,7 +197,7 @@ def test_bouncer_passes_the_project_as_it_is(tmp_path: Path, manifest: dict) -> 
         (
             _ml_model_reads_a_source,
             "check_lineage_source_cannot_be_used",
-            "int_player_game_population",
+            "ml_feature_store",
         ),
         (
             _staging_reads_a_model,
