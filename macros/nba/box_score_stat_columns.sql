@@ -14,7 +14,7 @@
 
 
 {#- The counts cast from the result set's text to integers and renamed; a value that is not
-    an integer becomes NULL (never a failed build) and box_score_unreadable_checks names it.
+    an integer becomes NULL (never a failed build) and unreadable_value_checks names it.
     Ends with a comma. -#}
 {% macro box_score_stat_columns() -%}
     {%- for stat, alias in box_score_stats() %}
