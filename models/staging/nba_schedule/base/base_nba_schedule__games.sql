@@ -1,14 +1,13 @@
 {#-
   Every game of every landed NBA.com scheduleLeagueV2 payload
   (leagueSchedule.gameDates[].games[]), typed, all fetches kept; stg_nba_schedule__games
-  serves the latest readable fetch of each game. A table: a season payload is ~3 MB of JSON,
-  read once here for staging and ops.held_back_rows.
+  serves the latest readable fetch of each game. A table (dbt_project.yml): a season payload
+  is ~3 MB of JSON, read once here for staging, ops.held_back_rows and the ledger.
 
   row_problem says what makes a game row unusable (a value sent but unreadable, no game id,
   date, tip-off or teams, a game id that is not an NBA one, an unknown status); staging skips
   such a row, so the previous fetch of the game stands, and ops.held_back_rows lists it.
 -#}
-{{ config(materialized='table') }}
 {#- Each value as sent (its JSON path) and the column it becomes. -#}
 {%- set sent_as = [
     ['game_status', '$.gameStatus', 'game_status'],
